@@ -1,0 +1,44 @@
+using System.Globalization;
+using Microsoft.Extensions.Primitives;
+
+namespace VideoRec.Api;
+
+/// <summary>Parses query-string values, reporting problems by parameter name.</summary>
+public static class QueryParameters
+{
+    /// <summary>
+    /// Parses an optional integer parameter: absent gives <c>null</c>; repeated, empty or non-integer values give an
+    /// error message for <paramref name="name"/>.
+    /// </summary>
+    /// <param name="values">The raw values of the parameter.</param>
+    /// <param name="name">The parameter name, for the message.</param>
+    /// <param name="value">The parsed value, when present and valid.</param>
+    /// <param name="error">The problem, when invalid.</param>
+    /// <returns>Whether the parameter was absent or valid.</returns>
+    public static bool TryParseOptionalInt(StringValues values, string name, out int? value, out string? error)
+    {
+        value = null;
+        error = null;
+        if (values.Count == 0)
+        {
+            return true;
+        }
+
+        if (values.Count > 1)
+        {
+            error = $"{name} must be given once.";
+            return false;
+        }
+
+        if (!int.TryParse(values[0], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var parsed))
+        {
+            error = $"{name} must be an integer, found '{Truncate(values[0])}'.";
+            return false;
+        }
+
+        value = parsed;
+        return true;
+    }
+
+    private static string Truncate(string? text) => text is null ? "" : text.Length <= 32 ? text : text[..32] + "…";
+}

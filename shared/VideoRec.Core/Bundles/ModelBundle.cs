@@ -1,0 +1,259 @@
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using VideoRec.Core.Matrix;
+using VideoRec.Core.Models.Baselines;
+using VideoRec.Core.Models.Wals;
+
+namespace VideoRec.Core.Bundles;
+
+/// <summary>
+/// Everything a serving process needs, versioned together: the manifest, the user and video ids, the WALS factors,
+/// popularity counts for cold start, each known user's training videos (filtered from recommendations) and the
+/// catalogue titles. Stored as a directory of small files (see <see cref="Save"/>); loaded once per process.
+/// </summary>
+public sealed class ModelBundle
+{
+    private const string ManifestFile = "manifest.json";
+    private const string CurrentFile = "CURRENT";
+
+    /// <summary>JSON settings of bundle files: snake_case keys, enums as strings.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>Assembles a bundle; the parts must agree in size.</summary>
+    /// <exception cref="ArgumentException">Sizes disagree.</exception>
+    public ModelBundle(BundleManifest manifest, IdIndex users, IdIndex videos, WalsModel wals, PopularityModel popularity,
+        SparseMatrix seen, IReadOnlyList<CatalogueEntry> catalogue)
+    {
+        if (wals.Users != users.Count || wals.Videos != videos.Count || popularity.Videos != videos.Count ||
+            seen.Rows != users.Count || seen.Columns != videos.Count || catalogue.Count != videos.Count)
+        {
+            throw new ArgumentException(
+                $"Bundle parts disagree: {users.Count} users and {videos.Count} videos in the ids, WALS [{wals.Users}, {wals.Videos}], " +
+                $"popularity [{popularity.Videos}], seen [{seen.Rows}, {seen.Columns}], catalogue [{catalogue.Count}].");
+        }
+
+        Manifest = manifest;
+        Users = users;
+        Videos = videos;
+        Wals = wals;
+        Popularity = popularity;
+        Seen = seen;
+        Catalogue = catalogue;
+    }
+
+    /// <summary>The manifest.</summary>
+    public BundleManifest Manifest { get; }
+
+    /// <summary>The model version, from the manifest.</summary>
+    public string Version => Manifest.ModelVersion;
+
+    /// <summary>User ids by row.</summary>
+    public IdIndex Users { get; }
+
+    /// <summary>Video ids by column.</summary>
+    public IdIndex Videos { get; }
+
+    /// <summary>The WALS model.</summary>
+    public WalsModel Wals { get; }
+
+    /// <summary>Popularity counts, the cold-start ranking.</summary>
+    public PopularityModel Popularity { get; }
+
+    /// <summary>Each known user's training videos, <c>[users, videos]</c> (strength and preference as trained).</summary>
+    public SparseMatrix Seen { get; }
+
+    /// <summary>Title and tags by video index.</summary>
+    public IReadOnlyList<CatalogueEntry> Catalogue { get; }
+
+    /// <summary>A new model version string: <c>wals-&lt;UTC time&gt;-&lt;8 hex of the data hash and settings&gt;</c>.</summary>
+    public static string NewVersion(DateTimeOffset createdAt, string dataSha256, WalsOptions options)
+    {
+        var digest = SHA256.HashData(Encoding.UTF8.GetBytes(dataSha256 + JsonSerializer.Serialize(options, JsonOptions)));
+        return $"wals-{createdAt.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Convert.ToHexStringLower(digest)[..8]}";
+    }
+
+    /// <summary>
+    /// Writes the bundle to <c>&lt;root&gt;/&lt;version&gt;/</c> (through a temporary folder renamed at the end, so a
+    /// reader never sees half a bundle) and points <c>&lt;root&gt;/CURRENT</c> at it. Files: manifest.json, users.txt,
+    /// videos.txt (one id per line), user_factors.f32 <c>[users, k]</c>, video_factors.f32 <c>[videos, k]</c>,
+    /// popularity.f32 <c>[videos]</c>, seen.i32 (CSR row pointers then column indices), catalogue.json.
+    /// Floats and integers are little-endian.
+    /// </summary>
+    /// <param name="root">The model folder; created when missing.</param>
+    /// <returns>The bundle directory.</returns>
+    /// <exception cref="IOException">The version directory already exists.</exception>
+    /// <exception cref="ArgumentException">An id is empty or contains a line break.</exception>
+    public string Save(string root)
+    {
+        foreach (var id in Users.Ids.Concat(Videos.Ids))
+        {
+            if (id.Length == 0 || id.AsSpan().ContainsAny('\r', '\n'))
+            {
+                throw new ArgumentException($"Id '{id}' is empty or contains a line break; bundles store one id per line.");
+            }
+        }
+
+        Directory.CreateDirectory(root);
+        var final = Path.Combine(root, Version);
+        if (Directory.Exists(final))
+        {
+            throw new IOException($"{final}: a bundle with this version already exists.");
+        }
+
+        var temporary = Path.Combine(root, $".{Version}.tmp");
+        if (Directory.Exists(temporary))
+        {
+            Directory.Delete(temporary, recursive: true);
+        }
+
+        Directory.CreateDirectory(temporary);
+        File.WriteAllText(Path.Combine(temporary, ManifestFile), JsonSerializer.Serialize(Manifest, JsonOptions));
+        File.WriteAllLines(Path.Combine(temporary, "users.txt"), Users.Ids);
+        File.WriteAllLines(Path.Combine(temporary, "videos.txt"), Videos.Ids);
+        WriteArray(Path.Combine(temporary, "user_factors.f32"), Wals.UserFactors);
+        WriteArray(Path.Combine(temporary, "video_factors.f32"), Wals.VideoFactors);
+        WriteArray(Path.Combine(temporary, "popularity.f32"), Popularity.Counts.ToArray());
+        WriteArray(Path.Combine(temporary, "seen.i32"), [.. Seen.RowStart, .. Seen.ColumnIndices]);
+        File.WriteAllText(Path.Combine(temporary, "catalogue.json"), JsonSerializer.Serialize(Catalogue, JsonOptions));
+        Directory.Move(temporary, final);
+
+        var current = Path.Combine(root, CurrentFile);
+        File.WriteAllText(current + ".tmp", Version + Environment.NewLine);
+        File.Move(current + ".tmp", current, overwrite: true);
+        return final;
+    }
+
+    /// <summary>
+    /// Loads a bundle from its directory, or from a model folder whose <c>CURRENT</c> file names one.
+    /// </summary>
+    /// <param name="path">A bundle directory (holding manifest.json) or a model folder (holding CURRENT).</param>
+    /// <exception cref="DirectoryNotFoundException">Nothing is at <paramref name="path"/>.</exception>
+    /// <exception cref="InvalidDataException">A file is missing, has the wrong size, or the format is unknown; the message names it.</exception>
+    public static ModelBundle Load(string path)
+    {
+        var directory = Resolve(path);
+        var manifest = ReadJson<BundleManifest>(Path.Combine(directory, ManifestFile));
+        if (manifest.FormatVersion != BundleManifest.CurrentFormat)
+        {
+            throw new InvalidDataException($"{directory}: bundle format {manifest.FormatVersion} is not supported (expected {BundleManifest.CurrentFormat}).");
+        }
+
+        var users = new IdIndex(ReadLines(Path.Combine(directory, "users.txt")));
+        var videos = new IdIndex(ReadLines(Path.Combine(directory, "videos.txt")));
+        var k = manifest.Wals.Factors;
+        var userFactors = ReadArray<float>(Path.Combine(directory, "user_factors.f32"), (long)users.Count * k);
+        var videoFactors = ReadArray<float>(Path.Combine(directory, "video_factors.f32"), (long)videos.Count * k);
+        var popularity = ReadArray<float>(Path.Combine(directory, "popularity.f32"), videos.Count);
+        var seenPath = Path.Combine(directory, "seen.i32");
+        var seenRaw = ReadArray<int>(seenPath, null);
+        if (seenRaw.Length < users.Count + 1 || seenRaw[users.Count] != seenRaw.Length - users.Count - 1)
+        {
+            throw new InvalidDataException($"{seenPath}: the row pointers do not match {users.Count} users.");
+        }
+
+        var columns = seenRaw[(users.Count + 1)..];
+        if (columns.Any(c => (uint)c >= (uint)videos.Count))
+        {
+            throw new InvalidDataException($"{seenPath}: a video index is outside 0..{videos.Count - 1}.");
+        }
+
+        var seen = new SparseMatrix(users.Count, videos.Count, seenRaw[..(users.Count + 1)], columns, new float[columns.Length], new float[columns.Length]);
+        var catalogue = ReadJson<List<CatalogueEntry>>(Path.Combine(directory, "catalogue.json"));
+        var wals = new WalsModel(k, userFactors, videoFactors, manifest.Wals);
+        try
+        {
+            return new ModelBundle(manifest, users, videos, wals, new PopularityModel(popularity), seen, catalogue);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{directory}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The bundle directory for <paramref name="path"/>: itself when it holds a manifest, else the one CURRENT names.</summary>
+    /// <exception cref="DirectoryNotFoundException">Neither exists.</exception>
+    public static string Resolve(string path)
+    {
+        if (File.Exists(Path.Combine(path, ManifestFile)))
+        {
+            return path;
+        }
+
+        var current = Path.Combine(path, CurrentFile);
+        if (File.Exists(current))
+        {
+            var version = File.ReadAllText(current).Trim();
+            var directory = Path.Combine(path, version);
+            if (version.Length > 0 && !version.Contains('/') && !version.Contains('\\') && File.Exists(Path.Combine(directory, ManifestFile)))
+            {
+                return directory;
+            }
+
+            throw new DirectoryNotFoundException($"{current}: names '{version}', which is not a bundle in {path}.");
+        }
+
+        throw new DirectoryNotFoundException($"{path}: no model bundle here (no manifest.json or CURRENT). Train one with 'vrec train' or 'vrec demo'.");
+    }
+
+    private static void WriteArray<T>(string path, T[] values) where T : unmanaged
+    {
+        EnsureLittleEndian();
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write);
+        stream.Write(MemoryMarshal.AsBytes(values.AsSpan()));
+    }
+
+    private static T[] ReadArray<T>(string path, long? expectedLength) where T : unmanaged
+    {
+        EnsureLittleEndian();
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: missing from the bundle.");
+        }
+
+        var bytes = File.ReadAllBytes(path);
+        var size = Marshal.SizeOf<T>();
+        if (bytes.Length % size != 0 || (expectedLength is { } n && bytes.Length != n * size))
+        {
+            throw new InvalidDataException($"{path}: {bytes.Length} bytes, expected {(expectedLength is { } m ? (m * size).ToString() : "a multiple of " + size)}.");
+        }
+
+        return MemoryMarshal.Cast<byte, T>(bytes).ToArray();
+    }
+
+    private static T ReadJson<T>(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new InvalidDataException($"{path}: missing from the bundle.");
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), JsonOptions)
+                ?? throw new InvalidDataException($"{path}: empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
+    }
+
+    private static string[] ReadLines(string path) =>
+        File.Exists(path) ? File.ReadAllLines(path) : throw new InvalidDataException($"{path}: missing from the bundle.");
+
+    private static void EnsureLittleEndian()
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            throw new PlatformNotSupportedException("Model bundles are little-endian; this machine is big-endian.");
+        }
+    }
+}

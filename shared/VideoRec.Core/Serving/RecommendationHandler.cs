@@ -1,0 +1,118 @@
+using VideoRec.Core.Bundles;
+using VideoRec.Core.Ranking;
+
+namespace VideoRec.Core.Serving;
+
+/// <summary>
+/// The recommend and similar-videos handlers shared by the Azure Functions and the local host (ARCHITECTURE,
+/// "Recommend"). A known user gets WALS scores over the catalogue with already-seen videos removed; an unknown user
+/// gets the most popular videos (cold start). Thread-safe.
+/// </summary>
+/// <param name="bundles">The bundle to serve.</param>
+/// <param name="options">Limits.</param>
+public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingOptions options)
+{
+    /// <summary>The sources named in responses.</summary>
+    public static class Sources
+    {
+        /// <summary>Matrix factorization scores.</summary>
+        public const string Wals = "wals";
+
+        /// <summary>Global popularity (cold start).</summary>
+        public const string Popular = "popular";
+
+        /// <summary>Item-to-item similarity of WALS video factors.</summary>
+        public const string Similar = "similar";
+    }
+
+    /// <summary>Recommends up to <paramref name="k"/> videos for <paramref name="userId"/>.</summary>
+    /// <param name="userId">The user; unknown users get popular videos.</param>
+    /// <param name="k">How many; <see cref="ServingOptions.DefaultK"/> when <c>null</c>; must be 1..<see cref="ServingOptions.MaxK"/>.
+    /// When k exceeds the videos available, all of them are returned.</param>
+    /// <returns>The response, or validation errors naming <c>userId</c> or <c>k</c>.</returns>
+    public Outcome<RecommendationResponse> Recommend(string? userId, int? k)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CheckId(errors, "userId", userId);
+        var count = k ?? options.DefaultK;
+        CheckK(errors, count);
+        if (errors.Count > 0)
+        {
+            return Outcome<RecommendationResponse>.Invalid(errors);
+        }
+
+        var bundle = bundles.Current;
+        var items = bundle.Users.TryGetIndex(userId!, out var user)
+            ? Personal(bundle, user, count)
+            : Popular(bundle, count);
+        return Outcome<RecommendationResponse>.Ok(new RecommendationResponse(userId!, Guid.NewGuid().ToString("N"), bundle.Version, items));
+    }
+
+    /// <summary>The <paramref name="k"/> videos most similar to <paramref name="videoId"/> by WALS factors.</summary>
+    /// <returns>The response, validation errors naming <c>videoId</c> or <c>k</c>, or not-found for an unknown video.</returns>
+    public Outcome<SimilarVideosResponse> Similar(string? videoId, int? k)
+    {
+        var errors = new Dictionary<string, string[]>();
+        CheckId(errors, "videoId", videoId);
+        var count = k ?? options.DefaultK;
+        CheckK(errors, count);
+        if (errors.Count > 0)
+        {
+            return Outcome<SimilarVideosResponse>.Invalid(errors);
+        }
+
+        var bundle = bundles.Current;
+        if (!bundle.Videos.TryGetIndex(videoId!, out var video))
+        {
+            return Outcome<SimilarVideosResponse>.Missing($"Video '{videoId}' is not in the catalogue of model {bundle.Version}.");
+        }
+
+        var items = bundle.Wals.SimilarVideos(video, count).Select(s => Item(bundle, s, Sources.Similar)).ToArray();
+        return Outcome<SimilarVideosResponse>.Ok(new SimilarVideosResponse(videoId!, bundle.Version, items));
+    }
+
+    /// <summary>Liveness and the loaded version.</summary>
+    public HealthResponse Health()
+    {
+        var bundle = bundles.Current;
+        return new HealthResponse("ok", bundle.Version, bundle.Users.Count, bundle.Videos.Count);
+    }
+
+    private static RecommendedItem[] Personal(ModelBundle bundle, int user, int k)
+    {
+        var scores = new float[bundle.Videos.Count];
+        bundle.Wals.Score(bundle.Wals.UserVector(user), scores);
+        var seen = bundle.Seen;
+        return TopK.Select(scores, k, v => seen.Contains(user, v)).Select(s => Item(bundle, s, Sources.Wals)).ToArray();
+    }
+
+    private static RecommendedItem[] Popular(ModelBundle bundle, int k) =>
+        bundle.Popularity.Top(k).Select(s => Item(bundle, s, Sources.Popular)).ToArray();
+
+    private static RecommendedItem Item(ModelBundle bundle, ScoredIndex scored, string source) =>
+        new(bundle.Videos[scored.Index], bundle.Catalogue[scored.Index].Title, scored.Score, source);
+
+    private void CheckId(Dictionary<string, string[]> errors, string field, string? id)
+    {
+        if (string.IsNullOrWhiteSpace(id))
+        {
+            errors[field] = [$"{field} is required."];
+        }
+        else if (id.Length > options.MaxIdLength)
+        {
+            errors[field] = [$"{field} must be at most {options.MaxIdLength} characters."];
+        }
+        else if (id.Any(char.IsControl))
+        {
+            errors[field] = [$"{field} must not contain control characters."];
+        }
+    }
+
+    private void CheckK(Dictionary<string, string[]> errors, int k)
+    {
+        if (k < 1 || k > options.MaxK)
+        {
+            errors["k"] = [$"k must be an integer between 1 and {options.MaxK}."];
+        }
+    }
+}

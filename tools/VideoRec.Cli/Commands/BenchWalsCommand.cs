@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using VideoRec.Cli.Infrastructure;
+using VideoRec.Core.Models.Wals;
+using VideoRec.Core.Synthetic;
+
+namespace VideoRec.Cli.Commands;
+
+/// <summary><c>vrec bench wals</c>: seconds per WALS iteration on a synthetic MovieLens-20M-shaped matrix.</summary>
+public static class BenchWalsCommand
+{
+    public static Command Create()
+    {
+        var users = CommonOptions.Positive(new Option<int>("--users") { Description = "Users (rows).", DefaultValueFactory = _ => 138_000 });
+        var videos = CommonOptions.Positive(new Option<int>("--videos") { Description = "Videos (columns).", DefaultValueFactory = _ => 27_000 });
+        var nnz = CommonOptions.Range(new Option<long>("--nnz") { Description = "Observed pairs.", DefaultValueFactory = _ => 10_000_000 }, 1L, 1_000_000_000L);
+        var factors = CommonOptions.Range(new Option<int>("--factors") { Description = "Latent factors.", DefaultValueFactory = _ => 64 }, 1, 1024);
+        var threads = new Option<int?>("--threads") { Description = "Training threads. Default: every core." };
+        var solver = new Option<string>("--solver") { Description = "cg (default) or cholesky.", DefaultValueFactory = _ => "cg" }.AcceptOnlyFromAmong("cg", "cholesky");
+        var iterations = CommonOptions.Positive(new Option<int>("--iterations") { Description = "Measured iterations after one warm-up; the figure is their median.", DefaultValueFactory = _ => 5 });
+        var json = CommonOptions.Json();
+        var command = new Command("wals", "Benchmark WALS training on a synthetic MovieLens-20M-shaped matrix (power-law popularity): seconds per iteration, threads, peak memory.")
+        {
+            users, videos, nnz, factors, threads, solver, iterations, json,
+        };
+        command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
+        {
+            if (parse.GetValue(threads) is < 1)
+            {
+                throw new CliException("--threads must be at least 1.");
+            }
+
+            var generation = Stopwatch.StartNew();
+            var matrix = AnsiConsole.Status().Start("Generating the synthetic matrix…", _ =>
+                SyntheticFeedback.Generate(parse.GetValue(users), parse.GetValue(videos), parse.GetValue(nnz), seed: 42));
+            var generationSeconds = generation.Elapsed.TotalSeconds;
+            var threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            var solverName = parse.GetValue(solver)!;
+            var options = new WalsOptions
+            {
+                Factors = parse.GetValue(factors),
+                Iterations = parse.GetValue(iterations) + 1,
+                Solver = solverName == "cholesky" ? WalsSolver.Cholesky : WalsSolver.ConjugateGradient,
+                MaxDegreeOfParallelism = threadCount,
+                ComputeLoss = false,
+            };
+            AnsiConsole.MarkupLine($"Matrix [[{matrix.Rows:N0} users × {matrix.Columns:N0} videos]], {matrix.NonZeros:N0} pairs, generated in {generationSeconds:F1} s. " +
+                $"Training {options.Iterations} iterations ({solverName}, k = {options.Factors}, {threadCount} threads), the first a warm-up.");
+
+            var seconds = new List<double>();
+            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            {
+                var task = ctx.AddTask("WALS", maxValue: options.Iterations);
+                WalsTrainer.Fit(matrix, options, new InlineProgress<WalsIteration>(it =>
+                {
+                    seconds.Add(it.Seconds);
+                    task.Description = $"iteration {it.Iteration}/{it.Of}: {it.Seconds:F3} s";
+                    task.Value = it.Iteration;
+                }), cancellationToken: cancellationToken);
+            });
+
+            var measured = seconds.Skip(1).Order().ToArray();
+            var median = measured.Length % 2 == 1 ? measured[measured.Length / 2] : (measured[measured.Length / 2 - 1] + measured[measured.Length / 2]) / 2;
+            var memory = PeakMemory.Megabytes();
+            var table = new Table().Border(TableBorder.Rounded).Title("bench wals");
+            table.AddColumn("Figure");
+            table.AddColumn(new TableColumn("Value").RightAligned());
+            table.AddRow("seconds per iteration (median)", median.ToString("F3", CultureInfo.InvariantCulture));
+            table.AddRow("iterations measured", measured.Length.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("threads", threadCount.ToString(CultureInfo.InvariantCulture));
+            table.AddRow("peak memory (MiB)", memory.ToString("F0", CultureInfo.InvariantCulture));
+            AnsiConsole.Write(table);
+
+            JsonOutput.Write(parse.GetValue(json), new JsonObject
+            {
+                ["benchmark"] = "wals",
+                ["seconds_per_iteration"] = Math.Round(median, 4),
+                ["threads"] = threadCount,
+                ["memory_mb"] = Math.Round(memory, 1),
+                ["users"] = matrix.Rows,
+                ["videos"] = matrix.Columns,
+                ["nnz"] = matrix.NonZeros,
+                ["factors"] = options.Factors,
+                ["solver"] = solverName,
+                ["iteration_seconds"] = new JsonArray([.. seconds.Select(s => (JsonNode)Math.Round(s, 4))]),
+                ["generation_seconds"] = Math.Round(generationSeconds, 2),
+                ["processors"] = Environment.ProcessorCount,
+            });
+            return 0;
+        })));
+        return command;
+    }
+}

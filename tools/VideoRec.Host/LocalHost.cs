@@ -1,0 +1,47 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using VideoRec.Api;
+using VideoRec.Core.Serving;
+
+namespace VideoRec.Host;
+
+/// <summary>Settings of the local host.</summary>
+public sealed record LocalHostOptions
+{
+    /// <summary>A bundle directory, or a model folder with a CURRENT file.</summary>
+    public required string ModelPath { get; init; }
+
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one. Default 8080.</summary>
+    public int Port { get; init; } = 8080;
+
+    /// <summary>Minimum log level. Default <see cref="LogLevel.Warning"/>.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+}
+
+/// <summary>Builds the local web host: Kestrel on 127.0.0.1 serving the API of <see cref="RecommendationEndpoints"/>.</summary>
+public static class LocalHost
+{
+    /// <summary>Builds (but does not start) the host. The bundle is loaded here, so a bad path fails before listening.</summary>
+    /// <exception cref="DirectoryNotFoundException">No bundle at the model path.</exception>
+    /// <exception cref="InvalidDataException">The bundle is damaged.</exception>
+    public static WebApplication Build(LocalHostOptions options)
+    {
+        var bundle = Core.Bundles.ModelBundle.Load(options.ModelPath);
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        builder.Services.AddSingleton<IModelBundleProvider>(new FixedModelBundleProvider(bundle));
+        builder.Services.AddRecommendationServing();
+        var app = builder.Build();
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.MapRecommendationApi();
+        return app;
+    }
+
+    /// <summary>The base address the started host listens on, such as <c>http://127.0.0.1:8080</c>.</summary>
+    public static string Address(WebApplication app) => app.Urls.First();
+}
