@@ -24,7 +24,7 @@ public static class RecommendationEndpoints
             ? handler.Similar(videoId, count).ToHttpResult()
             : Outcome<SimilarVideosResponse>.Invalid("k", error!).ToHttpResult();
 
-    /// <summary>GET /health — 200 with <see cref="HealthResponse"/>.</summary>
+    /// <summary>GET /health (and /api/health, the Functions route) — 200 with <see cref="HealthResponse"/>.</summary>
     public static IResult Health(RecommendationHandler handler) => TypedResults.Ok(handler.Health());
 
     /// <summary>Maps the endpoints above onto <paramref name="app"/>.</summary>
@@ -37,6 +37,7 @@ public static class RecommendationEndpoints
             Similar(handler, videoId, request.Query["k"]))
             .WithName("SimilarVideos");
         app.MapGet("/health", (RecommendationHandler handler) => Health(handler)).WithName("Health");
+        app.MapGet("/api/health", (RecommendationHandler handler) => Health(handler)).WithName("ApiHealth");
         return app;
     }
 }

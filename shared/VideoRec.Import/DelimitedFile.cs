@@ -19,7 +19,7 @@ internal readonly ref struct DelimitedRow
     }
 
     /// <summary>1-based line number in the file.</summary>
-    public int Line => row.LineNumberFrom;
+    public int Line => DelimitedFile.LineOf(row);
 
     public int FieldCount => row.ColCount;
 
@@ -77,7 +77,7 @@ internal static class DelimitedFile
     /// <param name="quoted">Whether fields may be quoted (RFC 4180).</param>
     /// <param name="summary">Counts lines.</param>
     /// <param name="onRow">Called for each data line.</param>
-    /// <exception cref="DataFormatException">A line has the wrong number of fields, or the header differs.</exception>
+    /// <exception cref="DataFormatException">A line has the wrong number of fields, or the header differs or is missing.</exception>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     public static void Read(string path, char separator, Encoding encoding, string[] names, bool header, bool quoted,
         FileSummaryBuilder summary, RowAction onRow)
@@ -116,11 +116,16 @@ internal static class DelimitedFile
             summary.Lines++;
             if (row.ColCount != names.Length)
             {
-                throw new DataFormatException(path, row.LineNumberFrom,
+                throw new DataFormatException(path, LineOf(row),
                     $"expected {names.Length} fields ({string.Join(", ", names)}) separated by '{Printable(separator)}', found {row.ColCount}");
             }
 
             onRow(new DelimitedRow(row, path, names));
+        }
+
+        if (expectHeader)
+        {
+            throw new DataFormatException(path, Math.Max(1, summary.Lines), $"expected the header '{string.Join(",", names)}', found an empty file");
         }
     }
 
@@ -134,9 +139,15 @@ internal static class DelimitedFile
 
         if (!ok)
         {
-            throw new DataFormatException(path, row.LineNumberFrom, $"expected the header '{string.Join(",", names)}', found '{row.Span}'");
+            throw new DataFormatException(path, LineOf(row), $"expected the header '{string.Join(",", names)}', found '{row.Span}'");
         }
     }
+
+    /// <summary>
+    /// 1-based line where <paramref name="row"/> starts. Sep 0.17 reports the first row's start as its end
+    /// (line 2 for a one-line row); every later row starts where the one before ended, which Sep gets right.
+    /// </summary>
+    internal static int LineOf(SepReader.Row row) => row.RowIndex == 0 ? 1 : row.LineNumberFrom;
 
     private static string Printable(char c) => c == '\t' ? "\\t" : c.ToString();
 }

@@ -30,8 +30,8 @@ public sealed class MovieLens100KImporter : IDatasetImporter
     /// <inheritdoc />
     public ImportResult Import(string directory, RatingConversion ratings)
     {
-        var genres = ReadGenres(Path.Combine(directory, "u.genre"));
         var files = new List<FileSummary>();
+        var genres = ReadGenres(Path.Combine(directory, "u.genre"), files);
 
         var videos = new Dictionary<string, Video>(StringComparer.Ordinal);
         var itemPath = Path.Combine(directory, "u.item");
@@ -130,20 +130,24 @@ public sealed class MovieLens100KImporter : IDatasetImporter
         return new ImportResult(dataset, new ImportSummary(Layout, files, videos.Count, interactionUsers.Count, events.Count));
     }
 
-    private static string[] ReadGenres(string path)
+    /// <summary>Reads u.genre, when present, and adds its counts to <paramref name="files"/>; otherwise the standard genres.</summary>
+    private static string[] ReadGenres(string path, List<FileSummary> files)
     {
         if (!File.Exists(path))
         {
             return DefaultGenres;
         }
 
+        var summary = new FileSummaryBuilder(path);
         var names = new SortedDictionary<int, string>();
         var lineNumber = 0;
         foreach (var line in File.ReadLines(path, Encoding.Latin1))
         {
             lineNumber++;
+            summary.Lines++;
             if (string.IsNullOrWhiteSpace(line))
             {
+                summary.Skip("blank line");
                 continue;
             }
 
@@ -152,6 +156,8 @@ public sealed class MovieLens100KImporter : IDatasetImporter
             {
                 throw new DataFormatException(path, lineNumber, $"expected 'genre|index' with a new index, found '{line}'");
             }
+
+            summary.Records++;
         }
 
         if (names.Count == 0 || names.Keys.Last() != names.Count - 1)
@@ -159,6 +165,7 @@ public sealed class MovieLens100KImporter : IDatasetImporter
             throw new DataFormatException(path, Math.Max(1, lineNumber), "genre indices must run from 0 without gaps");
         }
 
+        files.Add(summary.Build());
         return [.. names.Values];
     }
 

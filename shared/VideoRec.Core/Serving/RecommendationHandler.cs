@@ -48,7 +48,11 @@ public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingO
         return Outcome<RecommendationResponse>.Ok(new RecommendationResponse(userId!, Guid.NewGuid().ToString("N"), bundle.Version, items));
     }
 
-    /// <summary>The <paramref name="k"/> videos most similar to <paramref name="videoId"/> by WALS factors.</summary>
+    /// <summary>
+    /// The <paramref name="k"/> videos most similar to <paramref name="videoId"/> by WALS factors. Only videos with at
+    /// least one positive training pair take part: the factors of a video nobody watched are noise, so such a query
+    /// gets an empty list and such a video is never proposed.
+    /// </summary>
     /// <returns>The response, validation errors naming <c>videoId</c> or <c>k</c>, or not-found for an unknown video.</returns>
     public Outcome<SimilarVideosResponse> Similar(string? videoId, int? k)
     {
@@ -67,7 +71,10 @@ public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingO
             return Outcome<SimilarVideosResponse>.Missing($"Video '{videoId}' is not in the catalogue of model {bundle.Version}.");
         }
 
-        var items = bundle.Wals.SimilarVideos(video, count).Select(s => Item(bundle, s, Sources.Similar)).ToArray();
+        var counts = bundle.Popularity.Counts.ToArray();
+        var items = counts[video] <= 0
+            ? []
+            : bundle.Wals.SimilarVideos(video, count, v => counts[v] <= 0).Select(s => Item(bundle, s, Sources.Similar)).ToArray();
         return Outcome<SimilarVideosResponse>.Ok(new SimilarVideosResponse(videoId!, bundle.Version, items));
     }
 

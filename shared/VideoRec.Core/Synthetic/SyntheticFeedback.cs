@@ -12,18 +12,18 @@ public static class SyntheticFeedback
     /// <summary>Generates the matrix.</summary>
     /// <param name="users">Rows.</param>
     /// <param name="videos">Columns.</param>
-    /// <param name="nonZeros">Target number of distinct observed pairs (the result is within a fraction of a percent of it).</param>
+    /// <param name="nonZeros">Number of distinct observed pairs (exact, given at least one per user and at most half the videos per user).</param>
     /// <param name="seed">Random seed.</param>
     /// <param name="zipfExponent">Popularity exponent s: video of rank r is drawn with probability ∝ 1 / r^s. Default 0.9.</param>
-    /// <exception cref="ArgumentOutOfRangeException">A size is not positive or the target exceeds users × videos / 2.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive or the target exceeds users × videos / 2 or is below users.</exception>
     public static SparseMatrix Generate(int users, int videos, long nonZeros, int seed, double zipfExponent = 0.9)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(users, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(videos, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(nonZeros, 1L);
-        if (nonZeros > (long)users * videos / 2 || nonZeros > int.MaxValue / 2)
+        if (nonZeros > (long)users * Math.Max(1, videos / 2) || nonZeros > int.MaxValue / 2 || nonZeros < users)
         {
-            throw new ArgumentOutOfRangeException(nameof(nonZeros), "Ask for at most half of users × videos pairs (and under 1 billion).");
+            throw new ArgumentOutOfRangeException(nameof(nonZeros), "Ask for between one pair per user and half of users × videos pairs (and under 1 billion).");
         }
 
         var random = new Random(seed);
@@ -49,11 +49,42 @@ public static class SyntheticFeedback
             activitySum += activity[u];
         }
 
-        var rowStart = new int[users + 1];
+        var cap = Math.Max(1, videos / 2);
         var counts = new int[users];
+        long assigned = 0;
         for (var u = 0; u < users; u++)
         {
-            counts[u] = (int)Math.Clamp(Math.Round(activity[u] / activitySum * nonZeros), 1, videos / 2);
+            counts[u] = (int)Math.Clamp(Math.Round(activity[u] / activitySum * nonZeros), 1, cap);
+            assigned += counts[u];
+        }
+
+        // Rounding, the floor of one and the cap move the total; hand the difference out, most active users first.
+        var byActivity = Enumerable.Range(0, users).OrderByDescending(u => activity[u]).ToArray();
+        for (var pass = 0; assigned != nonZeros && pass < cap; pass++)
+        {
+            foreach (var u in byActivity)
+            {
+                if (assigned < nonZeros && counts[u] < cap)
+                {
+                    counts[u]++;
+                    assigned++;
+                }
+                else if (assigned > nonZeros && counts[u] > 1)
+                {
+                    counts[u]--;
+                    assigned--;
+                }
+
+                if (assigned == nonZeros)
+                {
+                    break;
+                }
+            }
+        }
+
+        var rowStart = new int[users + 1];
+        for (var u = 0; u < users; u++)
+        {
             rowStart[u + 1] = rowStart[u] + counts[u];
         }
 

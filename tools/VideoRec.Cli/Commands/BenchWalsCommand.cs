@@ -19,7 +19,7 @@ public static class BenchWalsCommand
         var nnz = CommonOptions.Range(new Option<long>("--nnz") { Description = "Observed pairs.", DefaultValueFactory = _ => 10_000_000 }, 1L, 1_000_000_000L);
         var factors = CommonOptions.Range(new Option<int>("--factors") { Description = "Latent factors.", DefaultValueFactory = _ => 64 }, 1, 1024);
         var threads = new Option<int?>("--threads") { Description = "Training threads. Default: every core." };
-        var solver = new Option<string>("--solver") { Description = "cg (default) or cholesky.", DefaultValueFactory = _ => "cg" }.AcceptOnlyFromAmong("cg", "cholesky");
+        var solver = CommonOptions.OneOf(new Option<string>("--solver") { Description = "cg (default) or cholesky.", DefaultValueFactory = _ => "cg" }, "cg", "cholesky");
         var iterations = CommonOptions.Positive(new Option<int>("--iterations") { Description = "Measured iterations after one warm-up; the figure is their median.", DefaultValueFactory = _ => 5 });
         var json = CommonOptions.Json();
         var command = new Command("wals", "Benchmark WALS training on a synthetic MovieLens-20M-shaped matrix (power-law popularity): seconds per iteration, threads, peak memory.")

@@ -10,11 +10,11 @@ namespace VideoRec.Cli.Commands;
 /// <summary><c>vrec evaluate</c>: every model on every seed, mean and spread.</summary>
 public static class EvaluateCommand
 {
-    public static Option<string> Split() => new Option<string>("--split")
+    public static Option<string> Split() => CommonOptions.OneOf(new Option<string>("--split")
     {
         Description = "stratified (per-user random 75/25, default), time (last 20% of time) or leave-last-out.",
         DefaultValueFactory = _ => "stratified",
-    }.AcceptOnlyFromAmong("stratified", "time", "leave-last-out");
+    }, "stratified", "time", "leave-last-out");
 
     public static Option<string> Seeds(string defaultValue = "42,43,44") => new("--seeds")
     {

@@ -41,7 +41,14 @@ public static class TuneCommand
                         select new WalsOptions { Factors = f, Regularization = l, Alpha = a, UnobservedWeight = w, Iterations = i }).ToArray();
             foreach (var point in grid)
             {
-                point.Validate();
+                try
+                {
+                    point.Validate();
+                }
+                catch (ArgumentOutOfRangeException e)
+                {
+                    throw new CliException(WalsOptionSet.OptionMessage(e));
+                }
             }
 
             var request = data.Read(parse);

@@ -41,6 +41,24 @@ public static class CommonOptions
         return option;
     }
 
+    /// <summary>
+    /// Accepts only <paramref name="values"/>, like <c>AcceptOnlyFromAmong</c> (same help and completions), but with an
+    /// error that names the option: "--split must be one of stratified, time, leave-last-out; found 'bogus'."
+    /// </summary>
+    public static Option<string> OneOf(Option<string> option, params string[] values)
+    {
+        option.CompletionSources.Add(values);
+        option.Validators.Add(result =>
+        {
+            var value = result.GetValueOrDefault<string>();
+            if (!values.Contains(value, StringComparer.Ordinal))
+            {
+                result.AddError($"{option.Name} must be one of {string.Join(", ", values)}; found '{value}'.");
+            }
+        });
+        return option;
+    }
+
     /// <summary>Adds a validator that rejects values outside [min, max].</summary>
     public static Option<T> Range<T>(Option<T> option, T min, T max) where T : IComparable<T>
     {
@@ -116,7 +134,7 @@ public sealed class WalsOptionSet
 
     public Option<int> Iterations { get; } = CommonOptions.Range(new Option<int>("--iterations") { Description = "Alternating iterations.", DefaultValueFactory = _ => Defaults.Iterations }, 1, 1000);
 
-    public Option<string> Solver { get; } = new Option<string>("--solver") { Description = "cg (conjugate gradient) or cholesky (exact).", DefaultValueFactory = _ => "cg" }.AcceptOnlyFromAmong("cg", "cholesky");
+    public Option<string> Solver { get; } = CommonOptions.OneOf(new Option<string>("--solver") { Description = "cg (conjugate gradient) or cholesky (exact).", DefaultValueFactory = _ => "cg" }, "cg", "cholesky");
 
     public Option<int?> Threads { get; } = new("--threads") { Description = "Training threads. Default: every core." };
 

@@ -128,8 +128,9 @@ public sealed class WalsModel
     /// </summary>
     /// <param name="video">Video index.</param>
     /// <param name="k">How many to return (fewer when the catalogue is smaller).</param>
+    /// <param name="exclude">Further videos to leave out, or <c>null</c>.</param>
     /// <exception cref="ArgumentOutOfRangeException">The index is outside the model or k is negative.</exception>
-    public ScoredIndex[] SimilarVideos(int video, int k)
+    public ScoredIndex[] SimilarVideos(int video, int k, Func<int, bool>? exclude = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);
         if ((uint)video >= (uint)Videos)
@@ -146,7 +147,7 @@ public sealed class WalsModel
             scores[v] = denominator > 0 ? TensorPrimitives.Dot(VideoVector(v), query) / denominator : 0f;
         }
 
-        return TopK.Select(scores, k, v => v == video);
+        return TopK.Select(scores, k, v => v == video || (exclude is not null && exclude(v)));
     }
 
     private float[] ComputeVideoNorms()

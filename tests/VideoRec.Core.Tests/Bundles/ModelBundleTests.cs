@@ -1,0 +1,107 @@
+using VideoRec.Core.Bundles;
+using VideoRec.Core.Domain;
+using VideoRec.Core.Models.Wals;
+using VideoRec.Core.Tests.Support;
+
+namespace VideoRec.Core.Tests.Bundles;
+
+public sealed class ModelBundleTests
+{
+    private static readonly DateTimeOffset T0 = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
+
+    private static Dataset Tiny()
+    {
+        var videos = new Dictionary<string, Video>
+        {
+            ["v1"] = new("v1", "First") { Tags = ["Drama"] },
+            ["v2"] = new("v2", "Second"),
+            ["v3"] = new("v3", "Third"),
+        };
+        Interaction[] log =
+        [
+            new("alice", "v1", InteractionType.Watch, T0), new("alice", "v2", InteractionType.Like, T0),
+            new("bob", "v2", InteractionType.Watch, T0), new("bob", "v3", InteractionType.Watch, T0),
+        ];
+        return new Dataset("tiny", videos, new Dictionary<string, UserProfile>(), log);
+    }
+
+    private static ModelBundle Train(TimeProvider? clock = null) => BundleBuilder.Train(Tiny(), "test", new string('a', 64),
+        new BundleTrainingOptions { Wals = new WalsOptions { Factors = 2, Iterations = 3 }, Evaluate = false }, timeProvider: clock);
+
+    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
+    {
+        public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    [Fact]
+    public void Save_then_load_round_trips_every_part_and_current_points_at_the_version()
+    {
+        using var dir = new TempDirectory();
+        var bundle = Train(new FixedClock(T0));
+
+        var path = bundle.Save(dir.Path);
+        var loaded = ModelBundle.Load(dir.Path);
+
+        Assert.Equal(Path.Combine(dir.Path, bundle.Version), path);
+        Assert.Equal(bundle.Version + Environment.NewLine, File.ReadAllText(Path.Combine(dir.Path, "CURRENT")));
+        Assert.StartsWith("wals-20231114T221320Z-", bundle.Version);
+        Assert.Equal(bundle.Users.Ids, loaded.Users.Ids);
+        Assert.Equal(bundle.Videos.Ids, loaded.Videos.Ids);
+        Assert.Equal(bundle.Wals.UserFactors, loaded.Wals.UserFactors);
+        Assert.Equal(bundle.Wals.VideoFactors, loaded.Wals.VideoFactors);
+        Assert.Equal(bundle.Popularity.Counts.ToArray(), loaded.Popularity.Counts.ToArray());
+        Assert.Equal(bundle.Seen.RowStart, loaded.Seen.RowStart);
+        Assert.Equal(bundle.Seen.ColumnIndices, loaded.Seen.ColumnIndices);
+        Assert.Equal("First", loaded.Catalogue[0].Title);
+        Assert.Equal(["Drama"], loaded.Catalogue[0].Tags);
+        Assert.Equal(bundle.Manifest.Wals, loaded.Manifest.Wals);
+        Assert.Equal(new string('a', 64), loaded.Manifest.Data.Sha256);
+        Assert.Equal((2, 3, 4), (loaded.Manifest.Data.Users, loaded.Manifest.Data.Videos, loaded.Manifest.Data.Pairs));
+        Assert.Equal(T0, loaded.Manifest.CreatedAt);
+    }
+
+    [Fact]
+    public void The_popularity_ranking_counts_positive_pairs()
+    {
+        var bundle = Train();
+
+        Assert.Equal([1f, 2f, 1f], bundle.Popularity.Counts.ToArray());
+        Assert.Equal(1, bundle.Popularity.Top(1)[0].Index);
+    }
+
+    [Fact]
+    public void A_truncated_factor_file_is_reported_by_name()
+    {
+        using var dir = new TempDirectory();
+        var path = Train().Save(dir.Path);
+        var file = Path.Combine(path, "video_factors.f32");
+        File.WriteAllBytes(file, File.ReadAllBytes(file)[..^4]);
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelBundle.Load(dir.Path));
+
+        Assert.Contains("video_factors.f32", error.Message);
+    }
+
+    [Fact]
+    public void Missing_bundle_manifest_and_unknown_format_are_reported()
+    {
+        using var dir = new TempDirectory();
+        Assert.Throws<DirectoryNotFoundException>(() => ModelBundle.Load(dir.Path));
+
+        var path = Train().Save(dir.Path);
+        var manifest = Path.Combine(path, "manifest.json");
+        File.WriteAllText(manifest, File.ReadAllText(manifest).Replace("\"format_version\": 1", "\"format_version\": 99"));
+        var error = Assert.Throws<InvalidDataException>(() => ModelBundle.Load(path));
+        Assert.Contains("format 99", error.Message);
+    }
+
+    [Fact]
+    public void Saving_the_same_version_twice_fails_instead_of_overwriting()
+    {
+        using var dir = new TempDirectory();
+        var bundle = Train();
+        bundle.Save(dir.Path);
+
+        Assert.Throws<IOException>(() => bundle.Save(dir.Path));
+    }
+}
