@@ -21,12 +21,15 @@ public static class DatasetLoader
 
         var importer = Importers.FirstOrDefault(i => i.Recognizes(directory))
             ?? throw new InvalidDataException(
-                $"{directory}: not a recognised data folder. Expected MovieLens 100K files (u.data, u.item, u.user) or MovieLens 'latest' files (ratings.csv, movies.csv, tags.csv).");
+                $"{directory}: not a recognised data folder. Expected MovieLens 100K files (u.data and u.item; u.user and u.genre optional) or MovieLens 'latest' files (ratings.csv and movies.csv; tags.csv optional).");
         var result = importer.Import(directory, ratings ?? RatingConversion.Default);
         return result with { Summary = result.Summary with { Sha256 = Fingerprint(directory, result.Summary.Files) } };
     }
 
-    /// <summary>SHA-256 over the files' bytes, in the order given.</summary>
+    /// <summary>
+    /// SHA-256 over each file's name, length and bytes, in the order given, so that moving bytes between files or
+    /// renaming one changes the hash.
+    /// </summary>
     private static string Fingerprint(string directory, IEnumerable<FileSummary> files)
     {
         using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
@@ -34,6 +37,7 @@ public static class DatasetLoader
         foreach (var file in files)
         {
             using var stream = File.OpenRead(Path.Combine(directory, file.File));
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes($"{file.File}\n{stream.Length}\n"));
             int read;
             while ((read = stream.Read(buffer)) > 0)
             {

@@ -89,7 +89,7 @@ public sealed class ModelBundle
     /// </summary>
     /// <param name="root">The model folder; created when missing.</param>
     /// <returns>The bundle directory.</returns>
-    /// <exception cref="IOException">The version directory already exists.</exception>
+    /// <exception cref="IOException">The version directory exists but holds no bundle.</exception>
     /// <exception cref="ArgumentException">An id is empty or contains a line break.</exception>
     public string Save(string root)
     {
@@ -105,7 +105,15 @@ public sealed class ModelBundle
         var final = Path.Combine(root, Version);
         if (Directory.Exists(final))
         {
-            throw new IOException($"{final}: a bundle with this version already exists.");
+            // The version hashes the data and the settings, and training is deterministic: the same version saved
+            // twice (two runs within one second) is the same model, so point CURRENT at the copy already there.
+            if (!File.Exists(Path.Combine(final, ManifestFile)))
+            {
+                throw new IOException($"{final}: exists but holds no bundle; remove it and train again.");
+            }
+
+            WriteCurrent(root);
+            return final;
         }
 
         var temporary = Path.Combine(root, $".{Version}.tmp");
@@ -124,11 +132,15 @@ public sealed class ModelBundle
         WriteArray(Path.Combine(temporary, "seen.i32"), [.. Seen.RowStart, .. Seen.ColumnIndices]);
         File.WriteAllText(Path.Combine(temporary, "catalogue.json"), JsonSerializer.Serialize(Catalogue, JsonOptions));
         Directory.Move(temporary, final);
+        WriteCurrent(root);
+        return final;
+    }
 
+    private void WriteCurrent(string root)
+    {
         var current = Path.Combine(root, CurrentFile);
         File.WriteAllText(current + ".tmp", Version + Environment.NewLine);
         File.Move(current + ".tmp", current, overwrite: true);
-        return final;
     }
 
     /// <summary>

@@ -150,10 +150,14 @@ public static class TinyData
     private static string Item(int id, string title, int genre) =>
         $"{id}|{title}|01-Jan-1995||http://us.imdb.com/M/title-exact?{id}|" + string.Join("|", Enumerable.Range(0, 19).Select(g => g == genre ? "1" : "0"));
 
-    /// <summary>SHA-256 (lower-case hex) of the files' bytes, concatenated in the order given.</summary>
+    /// <summary>SHA-256 (lower-case hex) over "name\\nlength\\n" and the bytes of each file, in the order given.</summary>
     public static string Sha256Of(string directory, params string[] files)
     {
-        var bytes = files.SelectMany(f => File.ReadAllBytes(Path.Combine(directory, f))).ToArray();
+        var bytes = files.SelectMany(f =>
+        {
+            var content = File.ReadAllBytes(Path.Combine(directory, f));
+            return System.Text.Encoding.UTF8.GetBytes($"{f}\n{content.Length}\n").Concat(content);
+        }).ToArray();
         return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
     }
 

@@ -96,12 +96,42 @@ public sealed class ModelBundleTests
     }
 
     [Fact]
-    public void Saving_the_same_version_twice_fails_instead_of_overwriting()
+    public void Saving_the_same_version_twice_keeps_the_first_copy_and_repoints_current()
     {
         using var dir = new TempDirectory();
-        var bundle = Train();
-        bundle.Save(dir.Path);
+        var bundle = Train(new FixedClock(T0));
+        var first = bundle.Save(dir.Path);
+        var stamp = File.GetLastWriteTimeUtc(Path.Combine(first, "user_factors.f32"));
+        File.WriteAllText(Path.Combine(dir.Path, "CURRENT"), "elsewhere");
+
+        var second = bundle.Save(dir.Path);
+
+        Assert.Equal(first, second);
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(Path.Combine(first, "user_factors.f32")));
+        Assert.Equal(bundle.Version + Environment.NewLine, File.ReadAllText(Path.Combine(dir.Path, "CURRENT")));
+    }
+
+    [Fact]
+    public void A_version_folder_without_a_manifest_is_not_taken_for_a_bundle()
+    {
+        using var dir = new TempDirectory();
+        var bundle = Train(new FixedClock(T0));
+        Directory.CreateDirectory(Path.Combine(dir.Path, bundle.Version));
 
         Assert.Throws<IOException>(() => bundle.Save(dir.Path));
+    }
+
+    [Fact]
+    public void Early_stopping_picks_the_iteration_count_on_a_validation_split_and_records_held_out_metrics()
+    {
+        var data = VideoRec.Import.DatasetLoader.Load(SharedData.MovieLensLatestSmall);
+        var options = new BundleTrainingOptions { Wals = new WalsOptions { Factors = 16, Iterations = 30, EarlyStoppingPatience = 2 } };
+
+        var bundle = BundleBuilder.Train(data.Dataset, data.Summary.Layout, data.Summary.Sha256, options);
+
+        Assert.InRange(bundle.Manifest.Wals.Iterations, 1, 29);
+        Assert.Equal(0, bundle.Manifest.Wals.EarlyStoppingPatience);
+        Assert.InRange(bundle.Manifest.Metrics["ndcg"], 0.25, 0.6);
+        Assert.Equal(data.Summary.Sha256, bundle.Manifest.Data.Sha256);
     }
 }

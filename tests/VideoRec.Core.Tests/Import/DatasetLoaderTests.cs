@@ -18,11 +18,15 @@ public sealed class DatasetLoaderTests : IDisposable
     }
 
     private static string ExpectedFilesMessage(string directory) =>
-        $"{directory}: not a recognised data folder. Expected MovieLens 100K files (u.data, u.item, u.user) or MovieLens 'latest' files (ratings.csv, movies.csv, tags.csv).";
+        $"{directory}: not a recognised data folder. Expected MovieLens 100K files (u.data and u.item; u.user and u.genre optional) or MovieLens 'latest' files (ratings.csv and movies.csv; tags.csv optional).";
 
     private static string Sha256Of(string directory, params string[] files)
     {
-        var bytes = files.SelectMany(f => File.ReadAllBytes(Path.Combine(directory, f))).ToArray();
+        var bytes = files.SelectMany(f =>
+        {
+            var content = File.ReadAllBytes(Path.Combine(directory, f));
+            return System.Text.Encoding.UTF8.GetBytes($"{f}\n{content.Length}\n").Concat(content);
+        }).ToArray();
         return System.Convert.ToHexStringLower(SHA256.HashData(bytes));
     }
 
@@ -143,11 +147,11 @@ public sealed class DatasetLoaderTests : IDisposable
     [Fact]
     public void Sha256_of_a_known_content_is_fixed()
     {
-        // printf 'movieId,title,genres\n1,A (2000),Drama\nuserId,movieId,rating,timestamp\n1,1,4,0\n' | sha256sum
+        // SHA-256 of "movies.csv\n38\n" + movies.csv + "ratings.csv\n40\n" + ratings.csv, computed once with Python's hashlib.
         _dir.Write("movies.csv", "movieId,title,genres\n1,A (2000),Drama\n");
         _dir.Write("ratings.csv", "userId,movieId,rating,timestamp\n1,1,4,0\n");
 
-        Assert.Equal("691a4441406b0af809956080d4f0e2538efac026e45a61e76ee82671201cc26e", DatasetLoader.Load(_dir.Path).Summary.Sha256);
+        Assert.Equal("3c7200861d56f33758a6888b3d213345ad6670ab52d96f3eafcec71237083b23", DatasetLoader.Load(_dir.Path).Summary.Sha256);
     }
 
     [Fact]
