@@ -12,7 +12,7 @@ public sealed class HelpTests
     [InlineData("import", DataOptions + " --json")]
     [InlineData("evaluate", DataOptions + " --split --k --seeds " + WalsOptions + " --json")]
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
-    [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --json")]
+    [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --json")]
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --json")]
     [InlineData("recommend", "--model --user --k --json")]
     [InlineData("similar", "--model --video --k --json")]

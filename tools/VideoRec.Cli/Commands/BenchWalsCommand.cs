@@ -51,10 +51,11 @@ public static class BenchWalsCommand
                 $"Training {options.Iterations} iterations ({solverName}, k = {options.Factors}, {threadCount} threads), the first a warm-up.");
 
             var seconds = new List<double>();
+            WalsModel? model = null;
             AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
             {
                 var task = ctx.AddTask("WALS", maxValue: options.Iterations);
-                WalsTrainer.Fit(matrix, options, new InlineProgress<WalsIteration>(it =>
+                model = WalsTrainer.Fit(matrix, options, new InlineProgress<WalsIteration>(it =>
                 {
                     seconds.Add(it.Seconds);
                     task.Description = $"iteration {it.Iteration}/{it.Of}: {it.Seconds:F3} s";
@@ -65,6 +66,7 @@ public static class BenchWalsCommand
             var measured = seconds.Skip(1).Order().ToArray();
             var median = measured.Length % 2 == 1 ? measured[measured.Length / 2] : (measured[measured.Length / 2 - 1] + measured[measured.Length / 2]) / 2;
             var memory = PeakMemory.Megabytes();
+            var (foldInP50, foldInP99, foldInHistory) = FoldInLatency(model!, matrix);
             var table = new Table().Border(TableBorder.Rounded).Title("bench wals");
             table.AddColumn("Figure");
             table.AddColumn(new TableColumn("Value").RightAligned());
@@ -72,6 +74,7 @@ public static class BenchWalsCommand
             table.AddRow("iterations measured", measured.Length.ToString(CultureInfo.InvariantCulture));
             table.AddRow("threads", threadCount.ToString(CultureInfo.InvariantCulture));
             table.AddRow("peak memory (MiB)", memory.ToString("F0", CultureInfo.InvariantCulture));
+            table.AddRow($"fold-in p50 / p99 (µs, mean history {foldInHistory:F0})", $"{foldInP50:F1} / {foldInP99:F1}");
             AnsiConsole.Write(table);
 
             JsonOutput.Write(parse.GetValue(json), new JsonObject
@@ -87,10 +90,36 @@ public static class BenchWalsCommand
                 ["solver"] = solverName,
                 ["iteration_seconds"] = new JsonArray([.. seconds.Select(s => (JsonNode)Math.Round(s, 4))]),
                 ["generation_seconds"] = Math.Round(generationSeconds, 2),
+                ["fold_in_p50_us"] = Math.Round(foldInP50, 2),
+                ["fold_in_p99_us"] = Math.Round(foldInP99, 2),
                 ["processors"] = Environment.ProcessorCount,
             });
             return 0;
         })));
         return command;
+    }
+
+    /// <summary>Latency of <see cref="WalsModel.FoldIn"/> over 2,000 seeded random users' full histories, one thread.</summary>
+    private static (double P50, double P99, double MeanHistory) FoldInLatency(WalsModel model, Core.Matrix.SparseMatrix matrix)
+    {
+        var random = new Random(7);
+        var micros = new double[2000];
+        var history = 0L;
+        for (var i = -200; i < micros.Length; i++)
+        {
+            var u = random.Next(matrix.Rows);
+            var start = matrix.RowStart[u];
+            var count = matrix.RowStart[u + 1] - start;
+            var clock = Stopwatch.GetTimestamp();
+            model.FoldIn(matrix.ColumnIndices.AsSpan(start, count), matrix.Strength.AsSpan(start, count), matrix.Preference.AsSpan(start, count));
+            if (i >= 0)
+            {
+                micros[i] = Stopwatch.GetElapsedTime(clock).TotalMicroseconds;
+                history += count;
+            }
+        }
+
+        Array.Sort(micros);
+        return (micros[micros.Length / 2], micros[(int)(micros.Length * 0.99)], (double)history / micros.Length);
     }
 }

@@ -17,6 +17,10 @@ public static class Training
             {
                 var evaluate = options.Evaluate ? ctx.AddTask("Held-out evaluation (75/25)", maxValue: 1) : null;
                 var fit = ctx.AddTask("WALS", autoStart: false, maxValue: options.Wals.Iterations);
+                if (evaluate is not null && options.Wals.EarlyStoppingPatience > 0)
+                {
+                    evaluate.Description = "Held-out evaluation (75/25) with early stopping";
+                }
                 var progress = new InlineProgress<WalsIteration>(it =>
                 {
                     if (evaluate is { IsFinished: false })
@@ -26,6 +30,7 @@ public static class Training
                         fit.StartTask();
                     }
 
+                    fit.MaxValue = it.Of;
                     fit.Description = $"WALS iteration {it.Iteration}/{it.Of} · loss {it.Loss:F4} · {it.Seconds:F2} s";
                     fit.Value = it.Iteration;
                 });
