@@ -6,11 +6,12 @@ namespace VideoRec.Cli.Tests;
 public sealed class HelpTests
 {
     private const string DataOptions = "--data --like-at --dislike-at --min-watch-fraction --dislike-wins";
-    private const string WalsOptions = "--factors --regularization --alpha --unobserved-weight --iterations --solver --threads --seed";
+    private const string WalsOptionsWithoutSeed = "--factors --regularization --alpha --unobserved-weight --iterations --solver --threads";
+    private const string WalsOptions = WalsOptionsWithoutSeed + " --seed";
 
     [Theory]
     [InlineData("import", DataOptions + " --json")]
-    [InlineData("evaluate", DataOptions + " --split --k --seeds " + WalsOptions + " --json")]
+    [InlineData("evaluate", DataOptions + " --split --k --seeds " + WalsOptionsWithoutSeed + " --json")]
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
     [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --json")]
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --json")]

@@ -32,6 +32,8 @@ public static class LocalHost
         var bundle = Core.Bundles.ModelBundle.Load(options.ModelPath);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(options.LogLevel);
+        // A failed start (such as a port in use) is reported once by the caller, not also as a host log dump.
+        builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         builder.Services.AddSingleton<IModelBundleProvider>(new FixedModelBundleProvider(bundle));
         builder.Services.AddRecommendationServing();

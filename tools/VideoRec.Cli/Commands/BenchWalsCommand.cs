@@ -34,7 +34,7 @@ public static class BenchWalsCommand
             }
 
             var generation = Stopwatch.StartNew();
-            var matrix = AnsiConsole.Status().Start("Generating the synthetic matrix…", _ =>
+            var matrix = ConsoleProgress.Status("Generating the synthetic matrix…", () =>
                 SyntheticFeedback.Generate(parse.GetValue(users), parse.GetValue(videos), parse.GetValue(nnz), seed: 42));
             var generationSeconds = generation.Elapsed.TotalSeconds;
             var threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
@@ -51,11 +51,10 @@ public static class BenchWalsCommand
                 $"Training {options.Iterations} iterations ({solverName}, k = {options.Factors}, {threadCount} threads), the first a warm-up.");
 
             var seconds = new List<double>();
-            WalsModel? model = null;
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new ElapsedTimeColumn()).Start(ctx =>
+            var model = ConsoleProgress.Run(ctx =>
             {
-                var task = ctx.AddTask("WALS", maxValue: options.Iterations);
-                model = WalsTrainer.Fit(matrix, options, new InlineProgress<WalsIteration>(it =>
+                var task = ctx.Add("WALS", options.Iterations);
+                return WalsTrainer.Fit(matrix, options, new InlineProgress<WalsIteration>(it =>
                 {
                     seconds.Add(it.Seconds);
                     task.Description = $"iteration {it.Iteration}/{it.Of}: {it.Seconds:F3} s";
@@ -66,7 +65,7 @@ public static class BenchWalsCommand
             var measured = seconds.Skip(1).Order().ToArray();
             var median = measured.Length % 2 == 1 ? measured[measured.Length / 2] : (measured[measured.Length / 2 - 1] + measured[measured.Length / 2]) / 2;
             var memory = PeakMemory.Megabytes();
-            var (foldInP50, foldInP99, foldInHistory) = FoldInLatency(model!, matrix);
+            var (foldInP50, foldInP99, foldInHistory) = FoldInLatency(model, matrix);
             var table = new Table().Border(TableBorder.Rounded).Title("bench wals");
             table.AddColumn("Figure");
             table.AddColumn(new TableColumn("Value").RightAligned());

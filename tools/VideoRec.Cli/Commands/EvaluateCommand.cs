@@ -33,7 +33,7 @@ public static class EvaluateCommand
     public static Command Create()
     {
         var data = new DataOptions();
-        var wals = new WalsOptionSet();
+        var wals = new WalsOptionSet(includeSeed: false);
         var split = Split();
         var k = CommonOptions.K();
         var seeds = Seeds();
@@ -70,11 +70,9 @@ public static class EvaluateCommand
     public static EvaluationReport Run(DatasetPairs data, EvaluationOptions options, WalsOptions wals, CancellationToken cancellationToken)
     {
         IModelFactory[] factories = [new WalsFactory(wals), new PopularityFactory(), new RandomFactory()];
-        return AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+        return ConsoleProgress.Run(ctx =>
             {
-                var task = ctx.AddTask("Evaluating", maxValue: options.Seeds.Count * factories.Length * 2);
+                var task = ctx.Add("Evaluating", options.Seeds.Count * factories.Length * 2);
                 var progress = new InlineProgress<EvaluationProgress>(p =>
                 {
                     task.Description = $"seed {p.Seed}: {p.Stage} {p.Model}";
@@ -82,7 +80,7 @@ public static class EvaluateCommand
                 });
                 var report = OfflineEvaluation.Run(data, factories, options, progress, cancellationToken);
                 task.Description = "Evaluated";
-                task.Value = task.MaxValue;
+                task.Complete();
                 return report;
             });
     }

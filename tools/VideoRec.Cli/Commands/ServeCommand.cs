@@ -18,7 +18,14 @@ public static class ServeCommand
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
             await using var app = LocalHost.Build(new LocalHostOptions { ModelPath = parse.GetValue(model)!, Port = parse.GetValue(port) });
-            await app.StartAsync(cancellationToken);
+            try
+            {
+                await app.StartAsync(cancellationToken);
+            }
+            catch (IOException e) when (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                throw new CliException($"port {parse.GetValue(port)} on 127.0.0.1 is in use; choose another with --port (0 picks a free one).");
+            }
             var address = LocalHost.Address(app);
             var version = app.Services.GetRequiredService<IModelBundleProvider>().Current.Version;
             AnsiConsole.MarkupLine($"Serving model [bold]{version}[/] on {address} (Ctrl+C to stop).");

@@ -62,11 +62,11 @@ public static class TuneCommand
                 TestPolicy = request.Relevance,
             };
             var import = DataLoading.Load(request);
-            IReadOnlyList<TuningResult> results = [];
-            AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn()).Start(ctx =>
+            IReadOnlyList<TuningResult> results;
+            results = ConsoleProgress.Run(ctx =>
             {
-                var task = ctx.AddTask($"{grid.Length} settings × {seedList.Length} seeds", maxValue: grid.Length * seedList.Length);
-                results = WalsTuner.Search(DatasetPairs.From(import.Dataset), grid, options, new InlineProgress<int>(n => task.Value = n), cancellationToken);
+                var task = ctx.Add($"{grid.Length} settings × {seedList.Length} seeds", grid.Length * seedList.Length);
+                return WalsTuner.Search(DatasetPairs.From(import.Dataset), grid, options, new InlineProgress<int>(n => task.Value = n), cancellationToken);
             });
 
             var table = new Table().Border(TableBorder.Rounded).Title($"Validation nDCG@{options.K} (best first)");

@@ -120,7 +120,8 @@ public sealed class DataOptions
 public sealed record DataRequest(string? Directory, double LikeAt, double DislikeAt, RelevancePolicy Relevance);
 
 /// <summary>WALS hyperparameters, shared by train, evaluate and demo. Defaults are the validated ones in the README.</summary>
-public sealed class WalsOptionSet
+/// <param name="includeSeed">Whether <c>--seed</c> is offered (not on evaluate, whose <c>--seeds</c> seed every run).</param>
+public sealed class WalsOptionSet(bool includeSeed = true)
 {
     private static readonly WalsOptions Defaults = new();
 
@@ -142,9 +143,14 @@ public sealed class WalsOptionSet
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Factors, Regularization, Alpha, UnobservedWeight, Iterations, Solver, Threads, Seed })
+        foreach (var option in new Option[] { Factors, Regularization, Alpha, UnobservedWeight, Iterations, Solver, Threads })
         {
             command.Add(option);
+        }
+
+        if (includeSeed)
+        {
+            command.Add(Seed);
         }
     }
 
@@ -161,7 +167,7 @@ public sealed class WalsOptionSet
             Iterations = parse.GetValue(Iterations),
             Solver = parse.GetValue(Solver) == "cholesky" ? WalsSolver.Cholesky : WalsSolver.ConjugateGradient,
             MaxDegreeOfParallelism = parse.GetValue(Threads),
-            Seed = parse.GetValue(Seed),
+            Seed = includeSeed ? parse.GetValue(Seed) : Defaults.Seed,
         };
         try
         {

@@ -12,14 +12,14 @@ public static class DataLoading
         var directory = DataLocator.Resolve(settings.Directory);
         var clock = Stopwatch.StartNew();
         var ratings = RatingConversion.Default with { LikeAtOrAbove = settings.LikeAt, DislikeAtOrBelow = settings.DislikeAt };
-        var result = AnsiConsole.Status().Start($"Importing {Markup.Escape(directory)}…", _ => DatasetLoader.Load(directory, ratings));
+        var result = ConsoleProgress.Status($"Importing {Markup.Escape(directory)}…", () => DatasetLoader.Load(directory, ratings));
         if (!quiet)
         {
             var s = result.Summary;
             AnsiConsole.MarkupLine(
                 $"Imported [bold]{Markup.Escape(result.Dataset.Name)}[/] ({s.Layout}) from {Markup.Escape(directory)}: " +
                 $"{s.Videos:N0} videos, {s.Users:N0} users, {s.Interactions:N0} interaction events in {clock.Elapsed.TotalSeconds:F1} s" +
-                (s.SkippedLines > 0 ? $"; [yellow]{s.SkippedLines:N0} lines skipped[/] (see 'vrec import')" : "; no lines skipped") + ".");
+                (s.SkippedLines > 0 ? $"; [yellow]{s.SkippedLines:N0} {(s.SkippedLines == 1 ? "line" : "lines")} skipped[/] (the import command lists them by reason)" : "; no lines skipped") + ".");
         }
 
         return result;

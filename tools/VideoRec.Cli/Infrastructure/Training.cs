@@ -10,13 +10,10 @@ public static class Training
 {
     public static ModelBundle TrainBundle(ImportResult import, BundleTrainingOptions options, CancellationToken cancellationToken)
     {
-        ModelBundle? bundle = null;
-        AnsiConsole.Progress()
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
+        return ConsoleProgress.Run(ctx =>
             {
-                var evaluate = options.Evaluate ? ctx.AddTask("Held-out evaluation (75/25)", maxValue: 1) : null;
-                var fit = ctx.AddTask("WALS", autoStart: false, maxValue: options.Wals.Iterations);
+                var evaluate = options.Evaluate ? ctx.Add("Held-out evaluation (75/25)", 1) : null;
+                var fit = ctx.Add("WALS", options.Wals.Iterations, autoStart: false);
                 if (evaluate is not null && options.Wals.EarlyStoppingPatience > 0)
                 {
                     evaluate.Description = "Held-out evaluation (75/25) with early stopping";
@@ -26,8 +23,8 @@ public static class Training
                     if (evaluate is { IsFinished: false })
                     {
                         evaluate.Value = 1;
-                        evaluate.StopTask();
-                        fit.StartTask();
+                        evaluate.Stop();
+                        fit.Start();
                     }
 
                     fit.MaxValue = it.Of;
@@ -36,13 +33,13 @@ public static class Training
                 });
                 if (evaluate is null)
                 {
-                    fit.StartTask();
+                    fit.Start();
                 }
 
-                bundle = BundleBuilder.Train(import.Dataset, import.Summary.Layout, import.Summary.Sha256, options with { Wals = options.Wals with { ComputeLoss = true } },
+                var bundle = BundleBuilder.Train(import.Dataset, import.Summary.Layout, import.Summary.Sha256, options with { Wals = options.Wals with { ComputeLoss = true } },
                     progress, cancellationToken: cancellationToken);
-                fit.Value = fit.MaxValue;
+                fit.Complete();
+                return bundle;
             });
-        return bundle!;
     }
 }
