@@ -12,14 +12,29 @@ public static class DatasetLoader
     /// <exception cref="DirectoryNotFoundException">The folder does not exist.</exception>
     /// <exception cref="InvalidDataException">No known layout matches; the message lists the files expected.</exception>
     /// <exception cref="DataFormatException">A line is malformed.</exception>
+    /// <exception cref="ArgumentException">The rating thresholds are inconsistent.</exception>
     public static ImportResult Load(string directory, RatingConversion? ratings = null)
     {
+        if (File.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"{directory}: is a file, not a data folder (give the folder that holds the data files).");
+        }
+
         if (!Directory.Exists(directory))
         {
             throw new DirectoryNotFoundException($"{directory}: data folder not found.");
         }
 
-        var importer = Importers.FirstOrDefault(i => i.Recognizes(directory))
+        (ratings ?? RatingConversion.Default).Validate();
+
+        var matching = Importers.Where(i => i.Recognizes(directory)).ToArray();
+        if (matching.Length > 1)
+        {
+            throw new InvalidDataException(
+                $"{directory}: holds files of several layouts ({string.Join(", ", matching.Select(i => i.Layout))}); put each dataset in its own folder.");
+        }
+
+        var importer = matching.FirstOrDefault()
             ?? throw new InvalidDataException(
                 $"{directory}: not a recognised data folder. Expected MovieLens 100K files (u.data and u.item; u.user and u.genre optional) or MovieLens 'latest' files (ratings.csv and movies.csv; tags.csv optional).");
         var result = importer.Import(directory, ratings ?? RatingConversion.Default);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using nietras.SeparatedValues;
+using VideoRec.Core.Domain;
 
 namespace VideoRec.Import;
 
@@ -23,8 +24,6 @@ internal readonly ref struct DelimitedRow
 
     public int FieldCount => row.ColCount;
 
-    public string Text(int index) => row[index].ToString();
-
     public ReadOnlySpan<char> Span(int index) => row[index].Span;
 
     public int Int(int index)
@@ -32,7 +31,7 @@ internal readonly ref struct DelimitedRow
         var span = row[index].Span.Trim();
         return int.TryParse(span, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
             ? value
-            : throw Error($"field '{names[index]}' must be an integer, found '{span}'");
+            : throw Error($"field '{names[index]}' must be an integer, found '{Excerpt(span)}'");
     }
 
     public double Number(int index)
@@ -40,7 +39,7 @@ internal readonly ref struct DelimitedRow
         var span = row[index].Span.Trim();
         return double.TryParse(span, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
             ? value
-            : throw Error($"field '{names[index]}' must be a number, found '{span}'");
+            : throw Error($"field '{names[index]}' must be a number, found '{Excerpt(span)}'");
     }
 
     public DateTimeOffset UnixTime(int index)
@@ -48,16 +47,69 @@ internal readonly ref struct DelimitedRow
         var span = row[index].Span.Trim();
         if (!long.TryParse(span, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) || seconds < 0 || seconds > 253402300799)
         {
-            throw Error($"field '{names[index]}' must be a Unix time in seconds, found '{span}'");
+            throw Error($"field '{names[index]}' must be a Unix time in seconds, found '{Excerpt(span)}'");
         }
 
         return DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 
+    /// <summary>An id, trimmed, that follows <see cref="EntityIds"/>' rule.</summary>
     public string Id(int index)
     {
-        var span = row[index].Span.Trim();
-        return span.IsEmpty ? throw Error($"field '{names[index]}' is empty") : span.ToString();
+        var id = row[index].Span.Trim().ToString();
+        var problem = EntityIds.Check(id);
+        return problem switch
+        {
+            IdProblem.None => id,
+            IdProblem.Empty => throw Error($"field '{names[index]}' is empty"),
+            _ => throw Error($"field '{names[index]}' is not a valid id: {EntityIds.Describe(problem, "an id")} Found '{Excerpt(id)}'"),
+        };
+    }
+
+    /// <summary>
+    /// Free text (title, tag), trimmed, with line breaks and tabs (possible inside a quoted CSV field) turned into
+    /// single spaces; any other control character (NUL, escape, bell…) is refused.
+    /// </summary>
+    public string Text(int index)
+    {
+        var raw = row[index].Span.Trim();
+        var builder = new System.Text.StringBuilder(raw.Length);
+        foreach (var c in raw)
+        {
+            if (c is '\r' or '\n' or '\t')
+            {
+                if (builder.Length > 0 && builder[^1] != ' ')
+                {
+                    builder.Append(' ');
+                }
+            }
+            else if (char.IsControl(c))
+            {
+                throw Error($"field '{names[index]}' contains a control character: '{Excerpt(raw)}'");
+            }
+            else
+            {
+                builder.Append(c);
+            }
+        }
+
+        return builder.ToString();
+    }
+
+    /// <summary>At most 40 characters of <paramref name="value"/>, control characters shown as '?', for messages.</summary>
+    public static string Excerpt(ReadOnlySpan<char> value)
+    {
+        var cut = value.Length > 40 ? value[..40] : value;
+        var chars = cut.ToArray();
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (char.IsControl(chars[i]))
+            {
+                chars[i] = '?';
+            }
+        }
+
+        return new string(chars) + (value.Length > 40 ? $"… ({value.Length} characters)" : "");
     }
 
     public DataFormatException Error(string problem) => new(file, Line, problem);
@@ -82,9 +134,19 @@ internal static class DelimitedFile
     public static void Read(string path, char separator, Encoding encoding, string[] names, bool header, bool quoted,
         FileSummaryBuilder summary, RowAction onRow)
     {
+        if (Directory.Exists(path))
+        {
+            throw new DataFormatException(path, 1, "is a folder, not a data file");
+        }
+
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"{path}: file not found.", path);
+        }
+
+        if (encoding.CodePage == Encoding.UTF8.CodePage && Utf8Check.FirstInvalidLine(path) is { } badLine)
+        {
+            throw new DataFormatException(path, badLine, "is not valid UTF-8 text (the file must be UTF-8 encoded)");
         }
 
         using var text = new StreamReader(path, encoding, detectEncodingFromByteOrderMarks: true);
@@ -139,7 +201,7 @@ internal static class DelimitedFile
 
         if (!ok)
         {
-            throw new DataFormatException(path, LineOf(row), $"expected the header '{string.Join(",", names)}', found '{row.Span}'");
+            throw new DataFormatException(path, LineOf(row), $"expected the header '{string.Join(",", names)}', found '{DelimitedRow.Excerpt(row.Span)}'");
         }
     }
 

@@ -57,7 +57,7 @@ public sealed class MovieLens100KImporter : IDatasetImporter
                 }
             }
 
-            if (!videos.TryAdd(id, new Video(id, row.Text(1).Trim()) { Tags = tags, UploadedAt = ParseReleaseDate(row) }))
+            if (!videos.TryAdd(id, new Video(id, row.Text(1)) { Tags = tags, UploadedAt = ParseReleaseDate(row) }))
             {
                 throw row.Error($"movie id {id} appears twice");
             }
@@ -68,7 +68,7 @@ public sealed class MovieLens100KImporter : IDatasetImporter
 
         var users = new Dictionary<string, UserProfile>(StringComparer.Ordinal);
         var userPath = Path.Combine(directory, "u.user");
-        if (File.Exists(userPath))
+        if (File.Exists(userPath) || Directory.Exists(userPath))
         {
             var userSummary = new FileSummaryBuilder(userPath);
             DelimitedFile.Read(userPath, '|', Encoding.Latin1, ["user id", "age", "gender", "occupation", "zip code"], header: false, quoted: false, userSummary, row =>
@@ -98,10 +98,9 @@ public sealed class MovieLens100KImporter : IDatasetImporter
             files.Add(userSummary.Build());
         }
 
-        var events = new List<Interaction>(200_000);
         var ratingPath = Path.Combine(directory, "u.data");
         var ratingSummary = new FileSummaryBuilder(ratingPath);
-        var interactionUsers = new HashSet<string>(StringComparer.Ordinal);
+        var collected = new RatingCollector(ratingSummary);
         DelimitedFile.Read(ratingPath, '\t', Encoding.Latin1, ["user id", "item id", "rating", "timestamp"], header: false, quoted: false, ratingSummary, row =>
         {
             var user = row.Id(0);
@@ -119,12 +118,12 @@ public sealed class MovieLens100KImporter : IDatasetImporter
                 return;
             }
 
-            ratings.AddEvents(events, user, item, rating, time);
-            interactionUsers.Add(user);
-            ratingSummary.Records++;
+            collected.Add(user, item, rating, time);
         });
         files.Add(ratingSummary.Build());
 
+        var events = collected.Events(ratings);
+        var interactionUsers = new HashSet<string>(collected.Users, StringComparer.Ordinal);
         interactionUsers.UnionWith(users.Keys);
         var dataset = new Dataset("ml-100k", videos, users, events);
         return new ImportResult(dataset, new ImportSummary(Layout, files, videos.Count, interactionUsers.Count, events.Count));

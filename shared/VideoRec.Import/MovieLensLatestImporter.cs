@@ -32,7 +32,7 @@ public sealed partial class MovieLensLatestImporter : IDatasetImporter
         DelimitedFile.Read(moviePath, ',', Encoding.UTF8, ["movieId", "title", "genres"], header: true, quoted: true, movieSummary, row =>
         {
             var id = row.Id(0);
-            var title = row.Text(1).Trim();
+            var title = row.Text(1);
             var tags = new List<string>();
             foreach (var genre in row.Text(2).Split('|', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
@@ -53,14 +53,14 @@ public sealed partial class MovieLensLatestImporter : IDatasetImporter
         files.Add(movieSummary.Build());
 
         var tagPath = Path.Combine(directory, "tags.csv");
-        if (File.Exists(tagPath))
+        if (File.Exists(tagPath) || Directory.Exists(tagPath))
         {
             var tagSummary = new FileSummaryBuilder(tagPath);
             DelimitedFile.Read(tagPath, ',', Encoding.UTF8, ["userId", "movieId", "tag", "timestamp"], header: true, quoted: true, tagSummary, row =>
             {
                 row.Id(0);
                 var movie = row.Id(1);
-                var tag = row.Text(2).Trim();
+                var tag = row.Text(2);
                 row.UnixTime(3);
                 if (!videoTags.TryGetValue(movie, out var tags))
                 {
@@ -91,10 +91,9 @@ public sealed partial class MovieLensLatestImporter : IDatasetImporter
             videos[id] = videos[id] with { Tags = tags };
         }
 
-        var events = new List<Interaction>(250_000);
-        var users = new HashSet<string>(StringComparer.Ordinal);
         var ratingPath = Path.Combine(directory, "ratings.csv");
         var ratingSummary = new FileSummaryBuilder(ratingPath);
+        var collected = new RatingCollector(ratingSummary);
         DelimitedFile.Read(ratingPath, ',', Encoding.UTF8, ["userId", "movieId", "rating", "timestamp"], header: true, quoted: true, ratingSummary, row =>
         {
             var user = row.Id(0);
@@ -112,11 +111,11 @@ public sealed partial class MovieLensLatestImporter : IDatasetImporter
                 return;
             }
 
-            ratings.AddEvents(events, user, movie, rating, time);
-            users.Add(user);
-            ratingSummary.Records++;
+            collected.Add(user, movie, rating, time);
         });
         files.Add(ratingSummary.Build());
+        var events = collected.Events(ratings);
+        var users = new HashSet<string>(collected.Users, StringComparer.Ordinal);
 
         var profiles = users.ToDictionary(u => u, u => new UserProfile(u), StringComparer.Ordinal);
         var dataset = new Dataset(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory))), videos, profiles, events);

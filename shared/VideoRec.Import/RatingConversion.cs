@@ -23,6 +23,26 @@ public sealed record RatingConversion
     /// <summary>Highest valid rating. Default 5.</summary>
     public double MaxRating { get; init; } = 5;
 
+    /// <summary>Checks that the thresholds are finite, the scale is not empty, and dislikes lie below likes.</summary>
+    /// <exception cref="ArgumentException">They are not; the message names the thresholds.</exception>
+    public void Validate()
+    {
+        if (!double.IsFinite(LikeAtOrAbove) || !double.IsFinite(DislikeAtOrBelow) || !double.IsFinite(MinRating) || !double.IsFinite(MaxRating))
+        {
+            throw new ArgumentException("Rating thresholds must be finite numbers.");
+        }
+
+        if (MinRating > MaxRating)
+        {
+            throw new ArgumentException($"The lowest rating ({MinRating}) is above the highest ({MaxRating}).");
+        }
+
+        if (DislikeAtOrBelow >= LikeAtOrAbove)
+        {
+            throw new ArgumentException($"The dislike threshold ({DislikeAtOrBelow}) must be below the like threshold ({LikeAtOrAbove}).");
+        }
+    }
+
     /// <summary>Appends the events of one rating to <paramref name="events"/>.</summary>
     public void AddEvents(List<Interaction> events, string userId, string videoId, double rating, DateTimeOffset timestamp)
     {

@@ -44,29 +44,44 @@ public sealed class BenchAndDemoCommandTests : IDisposable
         Assert.InRange((long)json["nnz"]!, 297L, 303L);
     }
 
-    [Fact]
-    public async Task Bench_wals_rejects_more_pairs_than_half_the_matrix()
+    [Theory]
+    [InlineData("51")] // more than half of the 10 × 10 matrix
+    [InlineData("9")] // fewer than one pair per user
+    public async Task Bench_wals_rejects_a_pair_count_outside_users_to_half_the_matrix(string nnz)
     {
-        var message = await Vrec.FailsWithBadInputAsync("bench", "wals", "--users", "10", "--videos", "10", "--nnz", "51", "--iterations", "1");
+        var result = await Vrec.RunAsync("bench", "wals", "--users", "10", "--videos", "10", "--nnz", nnz, "--iterations", "1");
 
-        Assert.Contains("half of users × videos", message, StringComparison.Ordinal);
+        Assert.Equal($"--nnz must be between --users (10) and --users × --videos / 2 (50), found {nnz}.", Vrec.BadInputMessage(result));
+        Assert.True(result.Out.Length == 0, $"checked before the matrix is generated\n{result}");
+    }
+
+    [Theory]
+    [InlineData("--solver", "lu", "--solver must be one of cg, cholesky; found 'lu'.")]
+    [InlineData("--threads", "0", "--threads must be between 1 and 1024, found 0.")]
+    [InlineData("--threads", "1025", "--threads must be between 1 and 1024, found 1025.")]
+    [InlineData("--users", "0", "--users must be between 1 and 100000000, found 0.")]
+    [InlineData("--users", "100000001", "--users must be between 1 and 100000000, found 100000001.")]
+    [InlineData("--videos", "0", "--videos must be between 1 and 100000000, found 0.")]
+    [InlineData("--iterations", "0", "--iterations must be between 1 and 100, found 0.")]
+    [InlineData("--iterations", "101", "--iterations must be between 1 and 100, found 101.")]
+    [InlineData("--factors", "0", "--factors must be between 1 and 1024, found 0.")]
+    [InlineData("--users", "99999999999", "Cannot parse argument '99999999999' for option '--users' as expected type 'System.Int32'.")]
+    public async Task Bench_wals_rejects_an_invalid_option_value_as_a_usage_error_naming_the_option(string option, string value, string expected)
+    {
+        var message = await Vrec.FailsWithUsageErrorAsync("bench", "wals", option, value);
+
+        Assert.Equal(expected, message);
     }
 
     [Fact]
-    public async Task Bench_wals_rejects_an_unknown_solver_naming_the_option()
+    public async Task Bench_wals_rejects_a_json_folder_before_generating_anything()
     {
-        var result = await Vrec.RunAsync("bench", "wals", "--solver", "lu");
+        var folder = _temp.Folder("a-folder");
 
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.StartsWith("--solver must be one of cg, cholesky; found 'lu'.", result.Err, StringComparison.Ordinal);
-    }
+        var result = await Vrec.RunAsync("bench", "wals", "--users", "10", "--videos", "10", "--nnz", "20", "--iterations", "1", "--json", folder);
 
-    [Fact]
-    public async Task Bench_wals_rejects_zero_threads()
-    {
-        var message = await Vrec.FailsWithBadInputAsync("bench", "wals", "--users", "10", "--videos", "10", "--nnz", "20", "--threads", "0");
-
-        Assert.Equal("--threads must be at least 1.", message);
+        Assert.Equal($"--json: {folder} is a folder; give a file name.", Vrec.BadInputMessage(result));
+        Assert.True(result.Out.Length == 0, result.ToString());
     }
 
     [Fact]
@@ -132,18 +147,70 @@ public sealed class BenchAndDemoCommandTests : IDisposable
 
         var message = await Vrec.FailsWithBadInputAsync("tune", "--data", data, "--factors", "4,zero");
 
-        Assert.StartsWith("--factors: 'zero' is not a valid integer", message, StringComparison.Ordinal);
+        Assert.Equal("--factors: 'zero' is not a valid integer (expected a comma-separated list such as 1,2,3).", message);
     }
 
     [Theory]
-    [InlineData("0", "--factors")]
-    [InlineData("-1", "--regularization")]
-    public async Task Tune_rejects_an_out_of_range_grid_point_naming_the_option(string value, string option)
+    [InlineData("--factors", "0", "--factors must be between 1 and 1024.")]
+    [InlineData("--regularization", "-1", "--regularization must be a positive number up to 1e9.")]
+    [InlineData("--alpha", "1,2e6", "--alpha must be between 0 and 1e6.")]
+    [InlineData("--unobserved-weight", "-1", "--unobserved-weight must be between 0 and 1e6.")]
+    [InlineData("--iterations", "1001", "--iterations must be between 1 and 1000.")]
+    public async Task Tune_rejects_an_out_of_range_grid_point_naming_the_option(string option, string value, string expected)
     {
         var data = TinyData.WriteLatest(_temp.Folder("tiny"));
 
         var message = await Vrec.FailsWithBadInputAsync("tune", "--data", data, option, value);
 
-        Assert.StartsWith(option + ": ", message, StringComparison.Ordinal);
+        Assert.Equal(expected, message);
+    }
+
+    [Theory]
+    [InlineData("--factors", "4,4", "--factors: '4,4' repeats a value; give each once.")]
+    [InlineData("--seeds", "1,1", "--seeds: '1,1' repeats a value; give each once.")]
+    public async Task Tune_rejects_a_repeated_grid_value_naming_the_option(string option, string value, string expected)
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("tiny"));
+
+        var message = await Vrec.FailsWithBadInputAsync("tune", "--data", data, option, value);
+
+        Assert.Equal(expected, message);
+    }
+
+    [Theory]
+    [InlineData("--k", "0", "--k must be between 1 and 500, found 0.")]
+    [InlineData("--k", "501", "--k must be between 1 and 500, found 501.")]
+    [InlineData("--top", "0", "--top must be at least 1, found 0.")]
+    [InlineData("--split", "bogus", "--split must be one of stratified, time, leave-last-out; found 'bogus'.")]
+    public async Task Tune_rejects_an_invalid_option_value_as_a_usage_error(string option, string value, string expected)
+    {
+        var message = await Vrec.FailsWithUsageErrorAsync("tune", option, value);
+
+        Assert.Equal(expected, message);
+    }
+
+    [Fact]
+    public async Task Tune_rejects_a_json_folder_before_any_work()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("tiny"));
+        var folder = _temp.Folder("a-folder");
+
+        var result = await Vrec.RunAsync("tune", "--data", data, "--factors", "2", "--regularization", "1", "--alpha", "1", "--iterations", "1", "--json", folder);
+
+        Assert.Equal($"--json: {folder} is a folder; give a file name.", Vrec.BadInputMessage(result));
+        Assert.True(result.Out.Length == 0, result.ToString());
+    }
+
+    [Fact]
+    public async Task Demo_rejects_an_output_that_is_a_file_before_any_work()
+    {
+        var file = _temp["models"];
+        File.WriteAllText(file, "not a folder");
+
+        var result = await Vrec.RunAsync("demo", "--data", Repository.ShippedSample, "--output", file, "--iterations", "1");
+
+        Assert.Equal($"--output: {file} is a file; give a folder.", Vrec.BadInputMessage(result));
+        Assert.True(result.Out.Length == 0, result.ToString());
+        Assert.Equal("not a folder", File.ReadAllText(file));
     }
 }

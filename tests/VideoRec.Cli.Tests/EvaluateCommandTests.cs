@@ -78,42 +78,80 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Theory]
-    [InlineData("--split", "bogus")]
-    [InlineData("--k", "0")]
-    [InlineData("--factors", "0")]
-    [InlineData("--iterations", "0")]
-    [InlineData("--solver", "lu")]
-    [InlineData("--min-watch-fraction", "1.5")]
-    public async Task Invalid_option_values_are_usage_errors_naming_the_option(string option, string value)
+    [InlineData("--split", "bogus", "--split must be one of stratified, time, leave-last-out; found 'bogus'.")]
+    [InlineData("--k", "0", "--k must be between 1 and 500, found 0.")]
+    [InlineData("--k", "501", "--k must be between 1 and 500, found 501.")]
+    [InlineData("--factors", "0", "--factors must be between 1 and 1024, found 0.")]
+    [InlineData("--factors", "1025", "--factors must be between 1 and 1024, found 1025.")]
+    [InlineData("--iterations", "0", "--iterations must be between 1 and 1000, found 0.")]
+    [InlineData("--solver", "lu", "--solver must be one of cg, cholesky; found 'lu'.")]
+    [InlineData("--min-watch-fraction", "1.5", "--min-watch-fraction must be between 0 and 1, found 1.5.")]
+    [InlineData("--threads", "0", "--threads must be between 1 and 1024, found 0.")]
+    [InlineData("--threads", "1025", "--threads must be between 1 and 1024, found 1025.")]
+    [InlineData("--k", "abc", "Cannot parse argument 'abc' for option '--k' as expected type 'System.Int32'.")]
+    public async Task Invalid_option_values_are_usage_errors_naming_the_option(string option, string value, string expected)
     {
-        var result = await Vrec.RunAsync("evaluate", "--data", Repository.ShippedSample, option, value);
+        var message = await Vrec.FailsWithUsageErrorAsync("evaluate", "--data", Repository.ShippedSample, option, value);
 
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.StartsWith(option + " ", result.Err, StringComparison.Ordinal);
-        Assert.Contains("Usage:", result.Out, StringComparison.Ordinal);
+        Assert.Equal(expected, message);
+    }
+
+    [Fact]
+    public async Task Every_invalid_option_is_reported_on_its_own_line()
+    {
+        var messages = await Vrec.FailsWithUsageErrorsAsync("evaluate", "--k", "0", "--factors", "0", "--bogus");
+
+        Assert.Equal(
+            ["Unrecognized command or argument '--bogus'.", "--k must be between 1 and 500, found 0.", "--factors must be between 1 and 1024, found 0."],
+            messages);
     }
 
     [Fact]
     public async Task An_unknown_split_lists_the_protocols()
     {
-        var result = await Vrec.RunAsync("evaluate", "--data", Repository.ShippedSample, "--split", "bogus");
+        var message = await Vrec.FailsWithUsageErrorAsync("evaluate", "--data", Repository.ShippedSample, "--split", "bogus");
 
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Equal("--split must be one of stratified, time, leave-last-out; found 'bogus'.", result.Err.Trim());
+        Assert.Equal("--split must be one of stratified, time, leave-last-out; found 'bogus'.", message);
     }
 
     [Theory]
-    [InlineData("--seeds", "1,x", "'x'")]
-    [InlineData("--regularization", "-1", "positive")]
-    [InlineData("--alpha", "-0.5", "zero or positive")]
-    [InlineData("--unobserved-weight", "-1", "zero or positive")]
-    [InlineData("--threads", "0", "at least 1")]
-    public async Task Invalid_values_checked_after_parsing_are_bad_input_naming_the_option(string option, string value, string rule)
+    [InlineData("--seeds", "1,x", "--seeds: 'x' is not a valid integer (expected a comma-separated list such as 1,2,3).")]
+    [InlineData("--seeds", "1,1", "--seeds: '1,1' repeats a value; give each once.")]
+    [InlineData("--regularization", "-1", "--regularization must be a positive number up to 1e9.")]
+    [InlineData("--regularization", "0", "--regularization must be a positive number up to 1e9.")]
+    [InlineData("--regularization", "2e9", "--regularization must be a positive number up to 1e9.")]
+    [InlineData("--alpha", "-0.5", "--alpha must be between 0 and 1e6.")]
+    [InlineData("--alpha", "2e6", "--alpha must be between 0 and 1e6.")]
+    [InlineData("--unobserved-weight", "-1", "--unobserved-weight must be between 0 and 1e6.")]
+    [InlineData("--unobserved-weight", "2e6", "--unobserved-weight must be between 0 and 1e6.")]
+    public async Task Invalid_values_checked_after_parsing_are_bad_input_naming_the_option(string option, string value, string expected)
     {
-        var message = await Vrec.FailsWithBadInputAsync("evaluate", "--data", Repository.ShippedSample, option, value);
+        var result = await Vrec.RunAsync("evaluate", "--data", Repository.ShippedSample, option, value);
 
-        Assert.StartsWith(option + ": ", message, StringComparison.Ordinal);
-        Assert.Contains(rule, message, StringComparison.Ordinal);
+        Assert.Equal(expected, Vrec.BadInputMessage(result, option, value));
+        Assert.True(result.Out.Length == 0, $"checked before the data is read\n{result}");
+    }
+
+    [Fact]
+    public async Task A_json_path_that_is_a_folder_is_bad_input_before_any_work()
+    {
+        var folder = _temp.Folder("a-folder");
+
+        var result = await Vrec.RunAsync("evaluate", "--data", Repository.ShippedSample, "--seeds", "1", "--iterations", "1", "--json", folder);
+
+        Assert.Equal($"--json: {folder} is a folder; give a file name.", Vrec.BadInputMessage(result));
+        Assert.True(result.Out.Length == 0, $"nothing is imported or evaluated\n{result}");
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
+    }
+
+    [Fact]
+    public async Task Data_with_no_ratings_is_bad_input_saying_there_are_no_interactions()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("no-ratings"), "userId,movieId,rating,timestamp\n", withTags: false);
+
+        var message = await Vrec.FailsWithBadInputAsync("evaluate", "--data", data, "--seeds", "1", "--iterations", "1");
+
+        Assert.Equal("no-ratings: the data holds no (user, video) interactions to evaluate.", message);
     }
 
     [Fact]

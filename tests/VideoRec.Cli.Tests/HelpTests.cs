@@ -58,9 +58,37 @@ public sealed class HelpTests
     [Fact]
     public async Task An_unknown_command_is_a_usage_error()
     {
-        var result = await Vrec.RunAsync("frobnicate");
+        var messages = await Vrec.FailsWithUsageErrorsAsync("frobnicate");
 
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("frobnicate", result.Err, StringComparison.Ordinal);
+        Assert.Contains("Unrecognized command or argument 'frobnicate'.", messages);
+    }
+
+    [Fact]
+    public async Task An_unknown_option_is_a_usage_error_pointing_at_the_command_help()
+    {
+        var message = await Vrec.FailsWithUsageErrorAsync("evaluate", "--bogus");
+
+        Assert.Equal("Unrecognized command or argument '--bogus'.", message);
+    }
+
+    [Fact]
+    public async Task A_usage_error_of_a_subcommand_points_at_its_full_help()
+    {
+        var result = await Vrec.RunAsync("bench", "wals", "--users", "0");
+
+        Assert.True(result.ExitCode == 2, result.ToString());
+        Assert.Equal("", result.Out);
+        Assert.Equal(["error: --users must be between 1 and 100000000, found 0.", "Run 'vrec bench wals --help' for the options."], result.Err.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Theory]
+    [InlineData("--k", "evaluate --k abc", "abc")]
+    [InlineData("--port", "serve --port 80abc", "80abc")]
+    [InlineData("--users", "bench wals --users 99999999999", "99999999999")]
+    public async Task An_unparseable_number_is_a_usage_error_naming_the_option(string option, string command, string value)
+    {
+        var message = await Vrec.FailsWithUsageErrorAsync(command.Split(' '));
+
+        Assert.Equal($"Cannot parse argument '{value}' for option '{option}' as expected type 'System.Int32'.", message);
     }
 }

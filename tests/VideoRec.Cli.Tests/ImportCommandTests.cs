@@ -150,7 +150,9 @@ public sealed class ImportCommandTests : IDisposable
         var message = await Vrec.FailsWithBadInputAsync("train", "--data", data, "--output", _temp["models"], "--iterations", "1");
 
         Assert.StartsWith(Path.Combine(data, "ratings.csv") + ":3: ", message, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(_temp["models"]), "no bundle is written for bad data");
+        var models = _temp["models"];
+        Assert.False(File.Exists(Path.Combine(models, "CURRENT")), "no bundle is written for bad data");
+        Assert.True(!Directory.Exists(models) || !Directory.EnumerateFileSystemEntries(models).Any(), "the model folder is left empty");
     }
 
     [Fact]
@@ -202,6 +204,73 @@ public sealed class ImportCommandTests : IDisposable
         Assert.Equal(28, (int)events["watch"]!);
         Assert.Equal(6, (int)events["like"]!);
         Assert.Equal(3, (int)events["dislike"]!);
+    }
+
+    [Fact]
+    public async Task A_later_rating_of_the_same_user_and_movie_replaces_the_earlier_one()
+    {
+        var data = _temp.Folder("re-rated");
+        // User 1 rates movie 1 twice: 2 (a dislike) then 5 (a like); only the later rating counts.
+        TinyData.WriteLatest(data, "userId,movieId,rating,timestamp\n1,1,2,1000000000\n1,2,4,1000000001\n1,1,5,1000000002\n", withTags: false);
+        var jsonPath = _temp["import.json"];
+
+        await Vrec.SucceedsAsync("import", "--data", data, "--json", jsonPath);
+
+        var json = Vrec.ReadJson(jsonPath);
+        Assert.Equal(1, (int)json["skipped_lines"]!);
+        var events = json["events"]!.AsObject();
+        Assert.Equal(["watch", "like"], events.Select(e => e.Key));
+        Assert.Equal(2, (int)events["watch"]!);
+        Assert.Equal(2, (int)events["like"]!);
+        var files = json["files"]!.AsArray().Select(f => f!.AsObject()).ToArray();
+        AssertFile(files[1], 3, 2, ("earlier rating of the same (user, movie), replaced by a later line", 1));
+    }
+
+    [Fact]
+    public async Task An_id_with_a_slash_names_file_line_and_field()
+    {
+        var data = _temp.Folder("slash-id");
+        TinyData.WriteLatest(data, "userId,movieId,rating,timestamp\n1,1,4,1000000000\nu/1,2,4,1000000001\n");
+
+        var message = await Vrec.FailsWithBadInputAsync("import", "--data", data);
+
+        Assert.Equal($"{Path.Combine(data, "ratings.csv")}:3: field 'userId' is not a valid id: an id must not contain '/'. Found 'u/1'", message);
+    }
+
+    [Fact]
+    public async Task Invalid_utf8_is_bad_input_naming_the_file()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("bad-utf8"));
+        var movies = Path.Combine(data, "movies.csv");
+        File.WriteAllBytes(movies, [.. File.ReadAllBytes(movies), .. "9,Caf"u8.ToArray(), 0xE9, .. " (1995),Drama\n"u8.ToArray()]);
+
+        var message = await Vrec.FailsWithBadInputAsync("import", "--data", data);
+
+        Assert.Equal($"{movies}:10: is not valid UTF-8 text (the file must be UTF-8 encoded)", message); // header, 8 movies, then the Latin-1 line
+    }
+
+    [Fact]
+    public async Task A_control_character_in_a_title_names_file_line_and_field()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("control-character"));
+        File.AppendAllText(Path.Combine(data, "movies.csv"), "9,Bad\u0001Title (1995),Drama\n");
+
+        var message = await Vrec.FailsWithBadInputAsync("import", "--data", data);
+
+        Assert.StartsWith($"{Path.Combine(data, "movies.csv")}:10: field 'title' ", message, StringComparison.Ordinal);
+        Assert.Contains("contains a control character", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_json_path_that_is_a_folder_is_bad_input()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("tiny"));
+        var folder = _temp.Folder("a-folder");
+
+        var message = await Vrec.FailsWithBadInputAsync("import", "--data", data, "--json", folder);
+
+        Assert.Equal($"--json: {folder} is a folder; give a file name.", message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(folder));
     }
 
     private static void AssertFile(JsonObject file, int lines, int records, params (string Reason, int Count)[] skipped)

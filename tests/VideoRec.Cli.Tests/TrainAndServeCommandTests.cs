@@ -125,25 +125,28 @@ public sealed class TrainAndServeCommandTests : IDisposable
         Assert.Equal([5.0, 4.0, 4.0], items.Select(i => (double)i["score"]!));
     }
 
-    [Fact]
-    public async Task Recommend_with_k_zero_is_a_usage_error_naming_k()
+    [Theory]
+    [InlineData("recommend", "--user", "0")]
+    [InlineData("recommend", "--user", "501")]
+    [InlineData("similar", "--video", "0")]
+    [InlineData("similar", "--video", "501")]
+    public async Task K_outside_1_to_500_is_a_usage_error_naming_k(string command, string idOption, string k)
     {
-        var models = await TrainTinyAsync();
+        var message = await Vrec.FailsWithUsageErrorAsync(command, "--model", _temp.Path, idOption, "1", "--k", k);
 
-        var result = await Vrec.RunAsync("recommend", "--model", models, "--user", "1", "--k", "0");
-
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.StartsWith("--k must be at least 1.", result.Err, StringComparison.Ordinal);
+        Assert.Equal($"--k must be between 1 and 500, found {k}.", message);
     }
 
     [Fact]
-    public async Task Recommend_with_k_over_the_serving_limit_is_bad_input_naming_k()
+    public async Task Recommend_with_k_500_returns_every_unseen_video()
     {
         var models = await TrainTinyAsync();
+        var jsonPath = _temp["recommend.json"];
 
-        var message = await Vrec.FailsWithBadInputAsync("recommend", "--model", models, "--user", "1", "--k", "501");
+        await Vrec.SucceedsAsync("recommend", "--model", models, "--user", "1", "--k", "500", "--json", jsonPath);
 
-        Assert.Equal("--k: k must be an integer between 1 and 500.", message);
+        // The tiny catalogue has 8 movies; user 1 rated movies 1 to 4.
+        Assert.Equal(["5", "6", "7", "8"], Vrec.ReadJson(jsonPath)["items"]!.AsArray().Select(i => (string)i!["videoId"]!).Order(StringComparer.Ordinal));
     }
 
     [Fact]
@@ -171,10 +174,65 @@ public sealed class TrainAndServeCommandTests : IDisposable
     [Fact]
     public async Task Recommend_without_user_is_a_usage_error()
     {
-        var result = await Vrec.RunAsync("recommend", "--model", _temp.Path);
+        var message = await Vrec.FailsWithUsageErrorAsync("recommend", "--model", _temp.Path);
 
-        Assert.True(result.ExitCode == 1, result.ToString());
-        Assert.Contains("--user", result.Err, StringComparison.Ordinal);
+        Assert.Equal("Option '--user' is required.", message);
+    }
+
+    [Fact]
+    public async Task An_unparseable_port_is_a_usage_error_naming_the_option()
+    {
+        var message = await Vrec.FailsWithUsageErrorAsync("serve", "--model", _temp.Path, "--port", "80abc");
+
+        Assert.Equal("Cannot parse argument '80abc' for option '--port' as expected type 'System.Int32'.", message);
+    }
+
+    [Fact]
+    public async Task A_port_out_of_range_is_a_usage_error_naming_the_option()
+    {
+        var message = await Vrec.FailsWithUsageErrorAsync("serve", "--model", _temp.Path, "--port", "65536");
+
+        Assert.Equal("--port must be between 0 and 65535, found 65536.", message);
+    }
+
+    [Fact]
+    public async Task Train_output_that_is_a_file_is_bad_input_naming_output_before_any_work()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("tiny"));
+        var file = _temp["models"];
+        File.WriteAllText(file, "not a folder");
+
+        var result = await Vrec.RunAsync("train", "--data", data, "--output", file, "--iterations", "1");
+
+        Assert.Equal($"--output: {file} is a file; give a folder.", Vrec.BadInputMessage(result));
+        Assert.True(result.Out.Length == 0, $"nothing is imported or trained\n{result}");
+        Assert.Equal("not a folder", File.ReadAllText(file));
+    }
+
+    [Fact]
+    public async Task Train_json_that_is_a_folder_is_bad_input_before_any_work()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("tiny"));
+        var folder = _temp.Folder("a-folder");
+        var models = _temp["models"];
+
+        var result = await Vrec.RunAsync("train", "--data", data, "--output", models, "--iterations", "1", "--json", folder);
+
+        Assert.Equal($"--json: {folder} is a folder; give a file name.", Vrec.BadInputMessage(result));
+        Assert.True(result.Out.Length == 0, $"nothing is imported or trained\n{result}");
+        Assert.False(Directory.Exists(models), "no model folder is created");
+    }
+
+    [Fact]
+    public async Task Train_on_data_with_no_ratings_is_bad_input_saying_there_are_no_interactions()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("no-ratings"), "userId,movieId,rating,timestamp\n", withTags: false);
+        var models = _temp["models"];
+
+        var message = await Vrec.FailsWithBadInputAsync("train", "--data", data, "--output", models, "--iterations", "1");
+
+        Assert.Equal("no-ratings: the data holds no (user, video) interactions to train on.", message);
+        Assert.False(File.Exists(Path.Combine(models, "CURRENT")), "no bundle is written");
     }
 
     [Fact]

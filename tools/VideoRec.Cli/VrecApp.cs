@@ -23,7 +23,32 @@ public static class VrecApp
         };
     }
 
-    /// <summary>Parses and runs <paramref name="args"/>; returns the exit code (0 ok, 1 usage error, 2 bad input, 130 cancelled).</summary>
-    public static Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default) =>
-        Create().Parse(args).InvokeAsync(cancellationToken: cancellationToken);
+    /// <summary>
+    /// Parses and runs <paramref name="args"/>; returns the exit code: 0 ok, 2 bad input (a usage error, a bad data
+    /// file, a bad option value), 130 cancelled, 1 an unexpected failure. Usage errors print one line per problem and
+    /// a pointer to --help, not the whole help text.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        var parse = Create().Parse(args);
+        if (parse.Errors.Count == 0)
+        {
+            return await parse.InvokeAsync(cancellationToken: cancellationToken);
+        }
+
+        foreach (var error in parse.Errors)
+        {
+            Console.Error.WriteLine($"error: {error.Message}");
+        }
+
+        var path = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            path.Insert(0, result.Command.Name);
+        }
+
+        path[0] = "vrec";
+        Console.Error.WriteLine($"Run '{string.Join(" ", path)} --help' for the options.");
+        return 2;
+    }
 }

@@ -48,6 +48,11 @@ public static class BundleBuilder
         options.Wals.Validate();
         var data = DatasetPairs.From(dataset);
         var table = data.Table;
+        if (table.Pairs.Count == 0)
+        {
+            throw new InsufficientDataException($"{dataset.Name}: the data holds no (user, video) interactions to train on.");
+        }
+
         var builder = new FeedbackMatrixBuilder(options.Relevance, options.Weights);
         var metrics = new Dictionary<string, double>();
         var wals = options.Wals with { EarlyStoppingPatience = 0 };
@@ -115,7 +120,13 @@ public static class BundleBuilder
         var task = new EvaluationTask(table.Users.Count, table.Videos.Count, split, options.Relevance, data.DurationSeconds);
         var heldOut = WalsTrainer.Fit(matrix, final with { ComputeLoss = false }, cancellationToken: cancellationToken);
         var result = OfflineEvaluator.Evaluate(new WalsRecommender(heldOut), task, k, heldOut.VideoFactors, heldOut.Factors);
-        return (MetricSet.Names.ToDictionary(n => n, n => result[n]), final);
+        if (result.Users == 0)
+        {
+            throw new InsufficientDataException($"{data.Name}: no user has both training history and a held-out video in a 75/25 split; train with --no-eval (no held-out metrics) or give more data.");
+        }
+
+        // Diversity is undefined (NaN) when lists hold fewer than two videos: keep only finite figures.
+        return (MetricSet.Names.Where(n => double.IsFinite(result[n])).ToDictionary(n => n, n => result[n]), final);
     }
 
     private sealed class CallbackProgress(Action<WalsIteration> report) : IProgress<WalsIteration>

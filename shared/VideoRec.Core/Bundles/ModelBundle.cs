@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VideoRec.Core.Domain;
 using VideoRec.Core.Matrix;
 using VideoRec.Core.Models.Baselines;
 using VideoRec.Core.Models.Wals;
@@ -90,14 +91,14 @@ public sealed class ModelBundle
     /// <param name="root">The model folder; created when missing.</param>
     /// <returns>The bundle directory.</returns>
     /// <exception cref="IOException">The version directory exists but holds no bundle.</exception>
-    /// <exception cref="ArgumentException">An id is empty or contains a line break.</exception>
+    /// <exception cref="ArgumentException">An id breaks <see cref="EntityIds"/>' rule.</exception>
     public string Save(string root)
     {
         foreach (var id in Users.Ids.Concat(Videos.Ids))
         {
-            if (id.Length == 0 || id.AsSpan().ContainsAny('\r', '\n'))
+            if (EntityIds.Check(id) is var problem && problem != IdProblem.None)
             {
-                throw new ArgumentException($"Id '{id}' is empty or contains a line break; bundles store one id per line.");
+                throw new ArgumentException($"Cannot save the bundle: {EntityIds.Describe(problem, $"the id '{id[..Math.Min(id.Length, 40)]}'")}");
             }
         }
 
@@ -123,15 +124,23 @@ public sealed class ModelBundle
         }
 
         Directory.CreateDirectory(temporary);
-        File.WriteAllText(Path.Combine(temporary, ManifestFile), JsonSerializer.Serialize(Manifest, JsonOptions));
-        File.WriteAllLines(Path.Combine(temporary, "users.txt"), Users.Ids);
-        File.WriteAllLines(Path.Combine(temporary, "videos.txt"), Videos.Ids);
-        WriteArray(Path.Combine(temporary, "user_factors.f32"), Wals.UserFactors);
-        WriteArray(Path.Combine(temporary, "video_factors.f32"), Wals.VideoFactors);
-        WriteArray(Path.Combine(temporary, "popularity.f32"), Popularity.Counts.ToArray());
-        WriteArray(Path.Combine(temporary, "seen.i32"), [.. Seen.RowStart, .. Seen.ColumnIndices]);
-        File.WriteAllText(Path.Combine(temporary, "catalogue.json"), JsonSerializer.Serialize(Catalogue, JsonOptions));
-        Directory.Move(temporary, final);
+        try
+        {
+            File.WriteAllText(Path.Combine(temporary, ManifestFile), JsonSerializer.Serialize(Manifest, JsonOptions));
+            File.WriteAllLines(Path.Combine(temporary, "users.txt"), Users.Ids);
+            File.WriteAllLines(Path.Combine(temporary, "videos.txt"), Videos.Ids);
+            WriteArray(Path.Combine(temporary, "user_factors.f32"), Wals.UserFactors);
+            WriteArray(Path.Combine(temporary, "video_factors.f32"), Wals.VideoFactors);
+            WriteArray(Path.Combine(temporary, "popularity.f32"), Popularity.Counts.ToArray());
+            WriteArray(Path.Combine(temporary, "seen.i32"), [.. Seen.RowStart, .. Seen.ColumnIndices]);
+            File.WriteAllText(Path.Combine(temporary, "catalogue.json"), JsonSerializer.Serialize(Catalogue, JsonOptions));
+            Directory.Move(temporary, final);
+        }
+        catch
+        {
+            Directory.Delete(temporary, recursive: true);
+            throw;
+        }
         WriteCurrent(root);
         return final;
     }
@@ -152,42 +161,133 @@ public sealed class ModelBundle
     public static ModelBundle Load(string path)
     {
         var directory = Resolve(path);
-        var manifest = ReadJson<BundleManifest>(Path.Combine(directory, ManifestFile));
-        if (manifest.FormatVersion != BundleManifest.CurrentFormat)
-        {
-            throw new InvalidDataException($"{directory}: bundle format {manifest.FormatVersion} is not supported (expected {BundleManifest.CurrentFormat}).");
-        }
+        var manifestPath = Path.Combine(directory, ManifestFile);
+        var manifest = ReadJson<BundleManifest>(manifestPath);
+        CheckManifest(manifest, manifestPath);
 
-        var users = new IdIndex(ReadLines(Path.Combine(directory, "users.txt")));
-        var videos = new IdIndex(ReadLines(Path.Combine(directory, "videos.txt")));
+        var users = ReadIds(Path.Combine(directory, "users.txt"));
+        var videos = ReadIds(Path.Combine(directory, "videos.txt"));
         var k = manifest.Wals.Factors;
-        var userFactors = ReadArray<float>(Path.Combine(directory, "user_factors.f32"), (long)users.Count * k);
-        var videoFactors = ReadArray<float>(Path.Combine(directory, "video_factors.f32"), (long)videos.Count * k);
-        var popularity = ReadArray<float>(Path.Combine(directory, "popularity.f32"), videos.Count);
-        var seenPath = Path.Combine(directory, "seen.i32");
-        var seenRaw = ReadArray<int>(seenPath, null);
-        if (seenRaw.Length < users.Count + 1 || seenRaw[users.Count] != seenRaw.Length - users.Count - 1)
+        var userFactors = ReadFinite(Path.Combine(directory, "user_factors.f32"), (long)users.Count * k);
+        var videoFactors = ReadFinite(Path.Combine(directory, "video_factors.f32"), (long)videos.Count * k);
+        var popularityPath = Path.Combine(directory, "popularity.f32");
+        var popularity = ReadFinite(popularityPath, videos.Count);
+        if (popularity.Any(p => p < 0))
         {
-            throw new InvalidDataException($"{seenPath}: the row pointers do not match {users.Count} users.");
+            throw new InvalidDataException($"{popularityPath}: popularity counts must not be negative.");
         }
 
-        var columns = seenRaw[(users.Count + 1)..];
-        if (columns.Any(c => (uint)c >= (uint)videos.Count))
+        var seen = ReadSeen(Path.Combine(directory, "seen.i32"), users.Count, videos.Count);
+        var cataloguePath = Path.Combine(directory, "catalogue.json");
+        var catalogue = ReadJson<List<CatalogueEntry?>>(cataloguePath);
+        for (var v = 0; v < catalogue.Count; v++)
         {
-            throw new InvalidDataException($"{seenPath}: a video index is outside 0..{videos.Count - 1}.");
+            if (catalogue[v] is not { Title: not null, Tags: not null } entry || entry.Tags.Any(t => t is null))
+            {
+                throw new InvalidDataException($"{cataloguePath}: entry {v} must have a title and a list of tags.");
+            }
         }
 
-        var seen = new SparseMatrix(users.Count, videos.Count, seenRaw[..(users.Count + 1)], columns, new float[columns.Length], new float[columns.Length]);
-        var catalogue = ReadJson<List<CatalogueEntry>>(Path.Combine(directory, "catalogue.json"));
         var wals = new WalsModel(k, userFactors, videoFactors, manifest.Wals);
         try
         {
-            return new ModelBundle(manifest, users, videos, wals, new PopularityModel(popularity), seen, catalogue);
+            return new ModelBundle(manifest, users, videos, wals, new PopularityModel(popularity), seen, catalogue!);
         }
         catch (ArgumentException e)
         {
             throw new InvalidDataException($"{directory}: {e.Message}", e);
         }
+    }
+
+    private static void CheckManifest(BundleManifest manifest, string path)
+    {
+        if (manifest.FormatVersion != BundleManifest.CurrentFormat)
+        {
+            throw new InvalidDataException($"{path}: bundle format {manifest.FormatVersion} is not supported (expected {BundleManifest.CurrentFormat}).");
+        }
+
+        if (manifest.ModelVersion is null || !System.Text.RegularExpressions.Regex.IsMatch(manifest.ModelVersion, "^[A-Za-z0-9._-]{1,128}$"))
+        {
+            throw new InvalidDataException($"{path}: model_version must be 1 to 128 letters, digits, '.', '_' or '-'.");
+        }
+
+        if (manifest.Data is null || manifest.Wals is null || manifest.Relevance is null || manifest.Weights is null || manifest.Metrics is null)
+        {
+            throw new InvalidDataException($"{path}: data, wals, relevance, weights and metrics are all required.");
+        }
+
+        try
+        {
+            manifest.Wals.Validate();
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
+    }
+
+    private static IdIndex ReadIds(string path)
+    {
+        var ids = ReadLines(path);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            if (EntityIds.Check(ids[i]) is var problem && problem != IdProblem.None)
+            {
+                throw new InvalidDataException($"{path}:{i + 1}: {EntityIds.Describe(problem, "the id")}");
+            }
+        }
+
+        try
+        {
+            return new IdIndex(ids);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message.Split(" (Parameter", 2)[0]}", e);
+        }
+    }
+
+    private static float[] ReadFinite(string path, long expectedLength)
+    {
+        var values = ReadArray<float>(path, expectedLength);
+        var bad = Array.FindIndex(values, v => !float.IsFinite(v));
+        return bad < 0 ? values : throw new InvalidDataException($"{path}: value {bad} is not a finite number.");
+    }
+
+    private static SparseMatrix ReadSeen(string path, int users, int videos)
+    {
+        var raw = ReadArray<int>(path, null);
+        if (raw.Length < users + 1 || raw[0] != 0 || raw[users] != raw.Length - users - 1)
+        {
+            throw new InvalidDataException($"{path}: the row pointers do not match {users} users.");
+        }
+
+        for (var u = 0; u < users; u++)
+        {
+            if (raw[u + 1] < raw[u])
+            {
+                throw new InvalidDataException($"{path}: row pointer {u + 1} decreases.");
+            }
+        }
+
+        var columns = raw[(users + 1)..];
+        if (columns.Any(c => (uint)c >= (uint)videos))
+        {
+            throw new InvalidDataException($"{path}: a video index is outside 0..{videos - 1}.");
+        }
+
+        for (var u = 0; u < users; u++)
+        {
+            for (var e = raw[u] + 1; e < raw[u + 1]; e++)
+            {
+                if (columns[e] <= columns[e - 1])
+                {
+                    throw new InvalidDataException($"{path}: the videos of user row {u} are not sorted and unique.");
+                }
+            }
+        }
+
+        return new SparseMatrix(users, videos, raw[..(users + 1)], columns, new float[columns.Length], new float[columns.Length]);
     }
 
     /// <summary>The bundle directory for <paramref name="path"/>: itself when it holds a manifest, else the one CURRENT names.</summary>

@@ -8,7 +8,10 @@ public sealed record EvaluationOptions
     /// <summary>The split protocol. Default stratified 75/25.</summary>
     public SplitProtocol Protocol { get; init; } = SplitProtocol.Stratified;
 
-    /// <summary>List length k of every @k metric. Default 10.</summary>
+    /// <summary>Largest k evaluated (the serving limit; diversity costs O(k²) per user).</summary>
+    public const int MaxK = 500;
+
+    /// <summary>List length k of every @k metric, 1 to <see cref="MaxK"/>. Default 10.</summary>
     public int K { get; init; } = 10;
 
     /// <summary>One run per seed; figures are the mean over runs. Default 42, 43, 44.</summary>
@@ -27,17 +30,17 @@ public sealed record EvaluationOptions
     public int? MaxThreads { get; init; }
 
     /// <summary>Checks the values.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">k &lt; 1 or no seeds; the message names the option.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">k out of range, or no seeds or a repeated seed; the message names the option.</exception>
     public void Validate()
     {
-        if (K < 1)
+        if (K is < 1 or > MaxK)
         {
-            throw new ArgumentOutOfRangeException(nameof(K), "k must be at least 1.");
+            throw new ArgumentOutOfRangeException(nameof(K), $"k must be between 1 and {MaxK}.");
         }
 
-        if (Seeds.Count == 0)
+        if (Seeds.Count == 0 || Seeds.Distinct().Count() != Seeds.Count)
         {
-            throw new ArgumentOutOfRangeException(nameof(Seeds), "At least one seed is needed.");
+            throw new ArgumentOutOfRangeException(nameof(Seeds), "Give at least one seed, each once.");
         }
     }
 }

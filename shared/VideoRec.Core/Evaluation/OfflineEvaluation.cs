@@ -26,11 +26,17 @@ public static class OfflineEvaluation
     /// <param name="progress">Optional progress.</param>
     /// <param name="cancellationToken">Cancels between models.</param>
     /// <exception cref="ArgumentOutOfRangeException">Invalid options.</exception>
+    /// <exception cref="InsufficientDataException">No interactions, or no user to evaluate on a split.</exception>
     public static EvaluationReport Run(DatasetPairs data, IReadOnlyList<IModelFactory> factories, EvaluationOptions options,
         IProgress<EvaluationProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         options.Validate();
         var table = data.Table;
+        if (table.Pairs.Count == 0)
+        {
+            throw new InsufficientDataException($"{data.Name}: the data holds no (user, video) interactions to evaluate.");
+        }
+
         var builder = new FeedbackMatrixBuilder(options.TrainPolicy, options.Weights);
         var perModel = factories.ToDictionary(f => f.Name, _ => new List<MetricSet>());
         var details = new Dictionary<string, double>();
@@ -41,6 +47,12 @@ public static class OfflineEvaluation
             var split = Splitter.Split(table.Pairs, options.Protocol, seed);
             var matrix = builder.Build(table.Users.Count, table.Videos.Count, split.Train, data.DurationSeconds);
             var task = new EvaluationTask(table.Users.Count, table.Videos.Count, split, options.TestPolicy, data.DurationSeconds);
+            if (task.EvaluatedUsers.Length == 0)
+            {
+                throw new InsufficientDataException(
+                    $"{data.Name}: with the {ProtocolName(options.Protocol)} split (seed {seed}) no user has both a training history and a relevant held-out video; the data is too small for this protocol.");
+            }
+
             var set = new TrainingSet(table, split, matrix, data.DurationSeconds, seed);
 
             var models = new List<IRecommenderModel>();

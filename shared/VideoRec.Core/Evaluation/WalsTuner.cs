@@ -36,6 +36,11 @@ public static class WalsTuner
     {
         options.Validate();
         var table = data.Table;
+        if (table.Pairs.Count == 0)
+        {
+            throw new InsufficientDataException($"{data.Name}: the data holds no (user, video) interactions to tune on.");
+        }
+
         var builder = new FeedbackMatrixBuilder(options.TrainPolicy, options.Weights);
         var results = grid.Select(_ => new List<MetricSet>()).ToArray();
         var done = 0;

@@ -1,4 +1,5 @@
 using VideoRec.Core.Bundles;
+using VideoRec.Core.Domain;
 using VideoRec.Core.Ranking;
 
 namespace VideoRec.Core.Serving;
@@ -99,19 +100,12 @@ public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingO
     private static RecommendedItem Item(ModelBundle bundle, ScoredIndex scored, string source) =>
         new(bundle.Videos[scored.Index], bundle.Catalogue[scored.Index].Title, scored.Score, source);
 
-    private void CheckId(Dictionary<string, string[]> errors, string field, string? id)
+    private static void CheckId(Dictionary<string, string[]> errors, string field, string? id)
     {
-        if (string.IsNullOrWhiteSpace(id))
+        var problem = EntityIds.Check(id);
+        if (problem != IdProblem.None)
         {
-            errors[field] = [$"{field} is required."];
-        }
-        else if (id.Length > options.MaxIdLength)
-        {
-            errors[field] = [$"{field} must be at most {options.MaxIdLength} characters."];
-        }
-        else if (id.Any(char.IsControl))
-        {
-            errors[field] = [$"{field} must not contain control characters."];
+            errors[field] = [EntityIds.Describe(problem, field)];
         }
     }
 

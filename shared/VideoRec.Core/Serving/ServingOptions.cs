@@ -8,7 +8,4 @@ public sealed record ServingOptions
 
     /// <summary>Largest k accepted; larger gets a validation error. Default 500.</summary>
     public int MaxK { get; init; } = 500;
-
-    /// <summary>Longest id accepted, in characters. Default 256.</summary>
-    public int MaxIdLength { get; init; } = 256;
 }

@@ -66,17 +66,69 @@ public static class Vrec
     }
 
     /// <summary>Asserts exit code 2 with exactly one line "error: ..." on stderr; returns the message after "error: ".</summary>
-    public static async Task<string> FailsWithBadInputAsync(params string[] args)
+    public static async Task<string> FailsWithBadInputAsync(params string[] args) => BadInputMessage(await RunAsync(args), args);
+
+    /// <summary>Asserts that <paramref name="result"/> is exit code 2 with exactly one line "error: ..." on stderr; returns the message after "error: ".</summary>
+    public static string BadInputMessage(CliResult result, params string[] args)
     {
-        var result = await RunAsync(args);
         Assert.True(result.ExitCode == 2, $"vrec {string.Join(' ', args)}\n{result}");
-        var lines = result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var lines = ErrLines(result);
         Assert.True(lines.Length == 1, $"expected one line on stderr\n{result}");
         Assert.StartsWith("error: ", lines[0], StringComparison.Ordinal);
         return lines[0]["error: ".Length..];
     }
 
+    /// <summary>
+    /// Asserts a usage error with a single problem: exit code 2, nothing on stdout (no help text), and on stderr exactly
+    /// "error: MESSAGE" then "Run 'vrec COMMAND --help' for the options."; returns MESSAGE.
+    /// </summary>
+    public static async Task<string> FailsWithUsageErrorAsync(params string[] args)
+    {
+        var messages = await FailsWithUsageErrorsAsync(args);
+        Assert.True(messages.Length == 1, $"vrec {string.Join(' ', args)}: expected one usage error, found {messages.Length}: {string.Join(" | ", messages)}");
+        return messages[0];
+    }
+
+    /// <summary>
+    /// Asserts a usage error: exit code 2, nothing on stdout (no help text), and on stderr one or more lines
+    /// "error: MESSAGE" then exactly one line "Run 'vrec COMMAND --help' for the options.", where COMMAND is the command
+    /// path that <paramref name="args"/> name (empty for the root); returns the messages in order.
+    /// </summary>
+    public static async Task<string[]> FailsWithUsageErrorsAsync(params string[] args)
+    {
+        var result = await RunAsync(args);
+        var context = $"vrec {string.Join(' ', args)}\n{result}";
+        Assert.True(result.ExitCode == 2, context);
+        Assert.True(result.Out.Length == 0, $"expected nothing on stdout (no help text)\n{context}");
+        var lines = ErrLines(result);
+        Assert.True(lines.Length >= 2, $"expected error lines and a --help pointer on stderr\n{context}");
+        Assert.Equal($"Run '{string.Join(' ', ["vrec", .. CommandPath(args)])} --help' for the options.", lines[^1]);
+        var errors = lines[..^1];
+        Assert.All(errors, line => Assert.StartsWith("error: ", line, StringComparison.Ordinal));
+        return [.. errors.Select(line => line["error: ".Length..])];
+    }
+
     /// <summary>Reads a JSON file written with --json.</summary>
     public static JsonObject ReadJson(string path) =>
         JsonNode.Parse(File.ReadAllText(path))?.AsObject() ?? throw new InvalidOperationException($"{path} is empty.");
+
+    private static string[] ErrLines(CliResult result) =>
+        result.Err.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// <summary>The leading arguments that name (sub)commands of the vrec command tree: "bench wals --users 0" gives bench, wals.</summary>
+    private static IEnumerable<string> CommandPath(string[] args)
+    {
+        System.CommandLine.Command command = VrecApp.Create();
+        foreach (var arg in args)
+        {
+            var sub = command.Subcommands.FirstOrDefault(c => c.Name == arg);
+            if (sub is null)
+            {
+                yield break;
+            }
+
+            yield return arg;
+            command = sub;
+        }
+    }
 }

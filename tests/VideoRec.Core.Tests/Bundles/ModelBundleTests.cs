@@ -134,4 +134,66 @@ public sealed class ModelBundleTests
         Assert.InRange(bundle.Manifest.Metrics["ndcg"], 0.25, 0.6);
         Assert.Equal(data.Summary.Sha256, bundle.Manifest.Data.Sha256);
     }
+
+    [Theory]
+    [InlineData("user_factors.f32", "value 0 is not a finite number")]
+    [InlineData("popularity.f32", "value 0 is not a finite number")]
+    public void Non_finite_numbers_in_a_bundle_are_refused_naming_the_file(string file, string problem)
+    {
+        using var dir = new TempDirectory();
+        var path = Train().Save(dir.Path);
+        var bytes = File.ReadAllBytes(Path.Combine(path, file));
+        BitConverter.GetBytes(float.NaN).CopyTo(bytes, 0);
+        File.WriteAllBytes(Path.Combine(path, file), bytes);
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelBundle.Load(path));
+
+        Assert.Equal($"{Path.Combine(path, file)}: {problem}.", error.Message);
+    }
+
+    [Fact]
+    public void Decreasing_seen_row_pointers_are_refused()
+    {
+        using var dir = new TempDirectory();
+        var path = Train().Save(dir.Path);
+        var file = Path.Combine(path, "seen.i32");
+        var ints = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(File.ReadAllBytes(file)).ToArray();
+        ints[1] = -100; // users: alice, bob → pointers [0, 2, 4]
+        File.WriteAllBytes(file, System.Runtime.InteropServices.MemoryMarshal.AsBytes(ints.AsSpan()).ToArray());
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelBundle.Load(path));
+
+        Assert.Equal($"{file}: row pointer 1 decreases.", error.Message);
+    }
+
+    [Theory]
+    [InlineData("catalogue.json", "\"title\": \"First\"", "\"title\": null", "entry 0 must have a title and a list of tags.")]
+    [InlineData("manifest.json", "\"model_version\": \"wals-", "\"model_version\": \"[bad]wals-", "model_version must be 1 to 128 letters, digits, '.', '_' or '-'.")]
+    [InlineData("manifest.json", "\"factors\": 2", "\"factors\": -2", "WALS option Factors must be between 1 and 1024.")]
+    [InlineData("users.txt", "alice", "al/ice", "the id must not contain '/'.")]
+    public void Damaged_json_and_id_files_are_refused_naming_the_file(string file, string find, string replace, string problem)
+    {
+        using var dir = new TempDirectory();
+        var path = Train(new FixedClock(T0)).Save(dir.Path);
+        var target = Path.Combine(path, file);
+        var text = File.ReadAllText(target);
+        Assert.Contains(find, text);
+        File.WriteAllText(target, text.Replace(find, replace));
+
+        var error = Assert.Throws<InvalidDataException>(() => ModelBundle.Load(path));
+
+        Assert.StartsWith(target, error.Message);
+        Assert.EndsWith(problem, error.Message);
+    }
+
+    [Fact]
+    public void Training_on_no_interactions_says_so()
+    {
+        var empty = new Dataset("empty", new Dictionary<string, Video> { ["v"] = new("v", "V") }, new Dictionary<string, UserProfile>(), []);
+
+        var error = Assert.Throws<VideoRec.Core.Evaluation.InsufficientDataException>(() =>
+            BundleBuilder.Train(empty, "test", "sha", new BundleTrainingOptions()));
+
+        Assert.Equal("empty: the data holds no (user, video) interactions to train on.", error.Message);
+    }
 }

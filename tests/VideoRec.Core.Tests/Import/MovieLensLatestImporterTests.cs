@@ -339,16 +339,74 @@ public sealed class MovieLensLatestImporterTests : IDisposable
     }
 
     [Fact]
-    public void Multi_line_quoted_title_is_one_record()
+    public void Multi_line_quoted_title_is_one_record_with_the_line_break_as_a_space()
     {
         _dir.Write("movies.csv", MoviesHeader + "1,\"Two\nLines (1995)\",Comedy\n2,After (1996),Drama\n");
         _dir.Write("ratings.csv", RatingsHeader + "1,2,4,0\n");
 
         var result = Import();
 
-        Assert.Equal("Two\nLines (1995)", result.Dataset.Videos["1"].Title);
+        Assert.Equal("Two Lines (1995)", result.Dataset.Videos["1"].Title);
         Assert.Equal(new DateTimeOffset(1995, 1, 1, 0, 0, 0, TimeSpan.Zero), result.Dataset.Videos["1"].UploadedAt);
         Assert.Equal((2, 2), (FileOf(result, "movies.csv").Lines, FileOf(result, "movies.csv").Records));
+    }
+
+    [Theory]
+    [InlineData("1,\"Bell\u0007 (1995)\",Comedy\n", "field 'title' contains a control character: 'Bell? (1995)'")]
+    [InlineData("1,\"Esc\u001b[31m (1995)\",Comedy\n", "field 'title' contains a control character: 'Esc?[31m (1995)'")]
+    [InlineData("1\u0000,A (1995),Comedy\n", "field 'movieId' is not a valid id: an id must not contain control characters. Found '1?'")]
+    [InlineData("a/b,A (1995),Comedy\n", "field 'movieId' is not a valid id: an id must not contain '/'. Found 'a/b'")]
+    public void Control_characters_in_titles_and_bad_ids_are_refused_with_the_line(string movieLine, string problem)
+    {
+        _dir.Write("movies.csv", MoviesHeader + movieLine);
+        _dir.Write("ratings.csv", RatingsHeader + "1,1,4,0\n");
+
+        var error = Assert.Throws<DataFormatException>(() => Import());
+
+        Assert.Equal(2, error.Line);
+        Assert.Equal(problem, error.Problem);
+    }
+
+    [Fact]
+    public void A_user_id_longer_than_256_characters_is_refused()
+    {
+        _dir.Write("movies.csv", MoviesHeader + "1,A (1995),Comedy\n");
+        _dir.Write("ratings.csv", RatingsHeader + new string('u', 257) + ",1,4,0\n");
+
+        var error = Assert.Throws<DataFormatException>(() => Import());
+
+        Assert.Equal(2, error.Line);
+        Assert.StartsWith("field 'userId' is not a valid id: an id must be at most 256 characters. Found 'uuuu", error.Problem);
+        Assert.EndsWith("… (257 characters)'", error.Problem);
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_refused_naming_its_line()
+    {
+        _dir.Write("movies.csv", MoviesHeader + "1,A (1995),Comedy\n");
+        var ratings = Path.Combine(_dir.Path, "ratings.csv");
+        File.WriteAllBytes(ratings, [.. System.Text.Encoding.UTF8.GetBytes(RatingsHeader + "1,1,4,0\n"), (byte)'6', 0xFF, (byte)'1', .. ",1,4,0\n"u8]);
+
+        var error = Assert.Throws<DataFormatException>(() => Import());
+
+        Assert.Equal(3, error.Line);
+        Assert.Equal("is not valid UTF-8 text (the file must be UTF-8 encoded)", error.Problem);
+    }
+
+    [Fact]
+    public void A_later_rating_of_the_same_pair_replaces_the_earlier_and_is_counted()
+    {
+        _dir.Write("movies.csv", MoviesHeader + "1,A (1995),Comedy\n2,B (1996),Drama\n");
+        _dir.Write("ratings.csv", RatingsHeader + "1,1,5.0,10\n1,2,3.0,11\n1,1,1.0,12\n");
+
+        var result = Import();
+
+        var ratings = FileOf(result, "ratings.csv");
+        Assert.Equal((3, 2), (ratings.Lines, ratings.Records));
+        Assert.Equal(1, ratings.Skipped["earlier rating of the same (user, movie), replaced by a later line"]);
+        var first = result.Dataset.Interactions.Where(i => i.VideoId == "1").ToArray();
+        Assert.Equal([InteractionType.Watch, InteractionType.Dislike], first.Select(i => i.Type).ToArray());
+        Assert.All(first, i => Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(12), i.Timestamp));
     }
 
     [Fact]

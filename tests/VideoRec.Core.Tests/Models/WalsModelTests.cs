@@ -156,6 +156,6 @@ public sealed class WalsModelTests
     {
         float[] a = [1, 2, 0, 1];
 
-        Assert.Throws<InvalidOperationException>(() => RowSolver.CholeskySolveInPlace(a, new float[2], 2));
+        Assert.Throws<TrainingFailedException>(() => RowSolver.CholeskySolveInPlace(a, new float[2], 2));
     }
 }

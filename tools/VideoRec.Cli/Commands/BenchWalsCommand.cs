@@ -14,13 +14,13 @@ public static class BenchWalsCommand
 {
     public static Command Create()
     {
-        var users = CommonOptions.Positive(new Option<int>("--users") { Description = "Users (rows).", DefaultValueFactory = _ => 138_000 });
-        var videos = CommonOptions.Positive(new Option<int>("--videos") { Description = "Videos (columns).", DefaultValueFactory = _ => 27_000 });
+        var users = CommonOptions.Range(new Option<int>("--users") { Description = "Users (rows), up to 100 million.", DefaultValueFactory = _ => 138_000 }, 1, 100_000_000);
+        var videos = CommonOptions.Range(new Option<int>("--videos") { Description = "Videos (columns), up to 100 million.", DefaultValueFactory = _ => 27_000 }, 1, 100_000_000);
         var nnz = CommonOptions.Range(new Option<long>("--nnz") { Description = "Observed pairs.", DefaultValueFactory = _ => 10_000_000 }, 1L, 1_000_000_000L);
         var factors = CommonOptions.Range(new Option<int>("--factors") { Description = "Latent factors.", DefaultValueFactory = _ => 64 }, 1, 1024);
-        var threads = new Option<int?>("--threads") { Description = "Training threads. Default: every core." };
+        var threads = CommonOptions.Range(new Option<int>("--threads") { Description = "Training threads (default: every core).", DefaultValueFactory = _ => Environment.ProcessorCount }, 1, 1024);
         var solver = CommonOptions.OneOf(new Option<string>("--solver") { Description = "cg (default) or cholesky.", DefaultValueFactory = _ => "cg" }, "cg", "cholesky");
-        var iterations = CommonOptions.Positive(new Option<int>("--iterations") { Description = "Measured iterations after one warm-up; the figure is their median.", DefaultValueFactory = _ => 5 });
+        var iterations = CommonOptions.Range(new Option<int>("--iterations") { Description = "Measured iterations (1 to 100) after one warm-up; the figure is their median.", DefaultValueFactory = _ => 5 }, 1, 100);
         var json = CommonOptions.Json();
         var command = new Command("wals", "Benchmark WALS training on a synthetic MovieLens-20M-shaped matrix (power-law popularity): seconds per iteration, threads, peak memory.")
         {
@@ -28,16 +28,26 @@ public static class BenchWalsCommand
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
         {
-            if (parse.GetValue(threads) is < 1)
+            JsonOutput.CheckWritable(parse.GetValue(json));
+            var (userCount, videoCount, pairCount, factorCount) = (parse.GetValue(users), parse.GetValue(videos), parse.GetValue(nnz), parse.GetValue(factors));
+            if (pairCount < userCount || pairCount > (long)userCount * Math.Max(1, videoCount / 2))
             {
-                throw new CliException("--threads must be at least 1.");
+                throw new CliException($"--nnz must be between --users ({userCount}) and --users × --videos / 2 ({(long)userCount * Math.Max(1, videoCount / 2)}), found {pairCount}.");
+            }
+
+            // Matrix and transpose (12 bytes per pair each), factors and Gramian copies (4 bytes per value, about 3 copies).
+            var needed = 24L * pairCount + 12L * ((long)userCount + videoCount) * factorCount;
+            var available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            if (needed > available * 0.8)
+            {
+                throw new CliException($"this size needs about {needed >> 20} MiB and {available >> 20} MiB are available; lower --users, --videos, --nnz or --factors.");
             }
 
             var generation = Stopwatch.StartNew();
             var matrix = ConsoleProgress.Status("Generating the synthetic matrix…", () =>
-                SyntheticFeedback.Generate(parse.GetValue(users), parse.GetValue(videos), parse.GetValue(nnz), seed: 42));
+                SyntheticFeedback.Generate(userCount, videoCount, pairCount, seed: 42));
             var generationSeconds = generation.Elapsed.TotalSeconds;
-            var threadCount = parse.GetValue(threads) ?? Environment.ProcessorCount;
+            var threadCount = parse.GetValue(threads);
             var solverName = parse.GetValue(solver)!;
             var options = new WalsOptions
             {

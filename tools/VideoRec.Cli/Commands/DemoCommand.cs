@@ -33,6 +33,8 @@ public static class DemoCommand
 
     private static int Run(DataRequest request, Core.Models.Wals.WalsOptions wals, string output, string? jsonPath, CancellationToken cancellationToken)
     {
+        JsonOutput.CheckWritable(jsonPath);
+        TrainCommand.CheckOutputFolder(output);
         var clock = Stopwatch.StartNew();
         AnsiConsole.Write(new Rule("[bold]VideoRec demo[/]").LeftJustified());
         var import = DataLoading.Load(request);

@@ -35,7 +35,7 @@ public static class EvaluateCommand
         var data = new DataOptions();
         var wals = new WalsOptionSet(includeSeed: false);
         var split = Split();
-        var k = CommonOptions.K();
+        var k = CommonOptions.K("List length k of every @k metric.", VideoRec.Core.Evaluation.EvaluationOptions.MaxK);
         var seeds = Seeds();
         var json = CommonOptions.Json();
         var command = new Command("evaluate", "Train and evaluate every model (WALS, popularity, random) on each seed and report the mean and spread.");
@@ -48,6 +48,7 @@ public static class EvaluateCommand
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
         {
             var request = data.Read(parse);
+            JsonOutput.CheckWritable(parse.GetValue(json));
             var options = new EvaluationOptions
             {
                 Protocol = ParseProtocol(parse.GetValue(split)!),

@@ -18,7 +18,9 @@ public static class ImportCommand
         command.Add(json);
         command.SetAction(parse => ErrorReporting.Run(() =>
         {
-            var result = DataLoading.Load(data.Read(parse));
+            var request = data.Read(parse);
+            JsonOutput.CheckWritable(parse.GetValue(json));
+            var result = DataLoading.Load(request);
             var summary = result.Summary;
             var table = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(result.Dataset.Name)} ({summary.Layout})");
             table.AddColumn("File");

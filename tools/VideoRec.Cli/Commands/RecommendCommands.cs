@@ -13,7 +13,7 @@ public static class RecommendCommands
     {
         var model = CommonOptions.Model();
         var user = new Option<string>("--user") { Description = "The user id. Unknown users get popular videos (cold start).", Required = true, HelpName = "ID" };
-        var k = CommonOptions.K();
+        var k = CommonOptions.K("How many videos.", 500);
         var json = CommonOptions.Json();
         var command = new Command("recommend", "Recommend videos for a user from a trained bundle.") { model, user, k, json };
         command.SetAction(parse => ErrorReporting.Run(() =>
@@ -31,7 +31,7 @@ public static class RecommendCommands
     {
         var model = CommonOptions.Model();
         var video = new Option<string>("--video") { Description = "The video id.", Required = true, HelpName = "ID" };
-        var k = CommonOptions.K();
+        var k = CommonOptions.K("How many videos.", 500);
         var json = CommonOptions.Json();
         var command = new Command("similar", "List the videos most similar to a video (cosine of WALS factors).") { model, video, k, json };
         command.SetAction(parse => ErrorReporting.Run(() =>

@@ -40,6 +40,8 @@ public static class TrainCommand
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
         {
             var request = data.Read(parse);
+            JsonOutput.CheckWritable(parse.GetValue(json));
+            CheckOutputFolder(parse.GetValue(output));
             var patience = parse.GetValue(earlyStopping);
             if (patience < 0 || (patience > 0 && parse.GetValue(noEval)))
             {
@@ -69,5 +71,28 @@ public static class TrainCommand
             return 0;
         })));
         return command;
+    }
+
+    /// <summary>Fails before training when the model folder cannot be one.</summary>
+    public static void CheckOutputFolder(string? output)
+    {
+        if (string.IsNullOrWhiteSpace(output))
+        {
+            throw new CliException("--output: the folder name is empty.");
+        }
+
+        if (File.Exists(output))
+        {
+            throw new CliException($"--output: {output} is a file; give a folder.");
+        }
+
+        try
+        {
+            Directory.CreateDirectory(output);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--output: cannot create {output}: {e.Message}");
+        }
     }
 }

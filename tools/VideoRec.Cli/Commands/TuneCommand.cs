@@ -20,7 +20,7 @@ public static class TuneCommand
         var unobserved = List("--unobserved-weight", "W values to try.", "1");
         var iterations = List("--iterations", "Iteration counts to try.", "15");
         var split = EvaluateCommand.Split();
-        var k = CommonOptions.K();
+        var k = CommonOptions.K("List length k of every @k metric.", VideoRec.Core.Evaluation.EvaluationOptions.MaxK);
         var seeds = EvaluateCommand.Seeds("42");
         var top = CommonOptions.Positive(new Option<int>("--top") { Description = "Rows to print.", DefaultValueFactory = _ => 15 });
         var json = CommonOptions.Json();
@@ -52,6 +52,7 @@ public static class TuneCommand
             }
 
             var request = data.Read(parse);
+            JsonOutput.CheckWritable(parse.GetValue(json));
             var seedList = ListOption.Ints(parse.GetValue(seeds)!, "--seeds");
             var options = new EvaluationOptions
             {

@@ -22,20 +22,20 @@ public static class CommonOptions
         DefaultValueFactory = _ => "models",
     };
 
-    public static Option<int> K(int defaultValue = 10) => Positive(new Option<int>("--k")
+    public static Option<int> K(string description, int max, int defaultValue = 10) => Range(new Option<int>("--k")
     {
-        Description = $"List length (every @k metric, or how many videos).",
+        Description = description,
         DefaultValueFactory = _ => defaultValue,
-    });
+    }, 1, max);
 
     /// <summary>Adds a validator that rejects values below 1.</summary>
     public static Option<int> Positive(Option<int> option)
     {
         option.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<int>() < 1)
+            if (TryValue<int>(result, out var value) && value < 1)
             {
-                result.AddError($"{option.Name} must be at least 1.");
+                result.AddError($"{option.Name} must be at least 1, found {value}.");
             }
         });
         return option;
@@ -64,13 +64,27 @@ public static class CommonOptions
     {
         option.Validators.Add(result =>
         {
-            var value = result.GetValueOrDefault<T>();
-            if (value is null || value.CompareTo(min) < 0 || value.CompareTo(max) > 0)
+            if (TryValue<T>(result, out var value) && (value is null || value.CompareTo(min) < 0 || value.CompareTo(max) > 0))
             {
-                result.AddError($"{option.Name} must be between {min} and {max}.");
+                result.AddError($"{option.Name} must be between {min} and {max}, found {value}.");
             }
         });
         return option;
+    }
+
+    /// <summary>The parsed value, or <c>false</c> when the text did not parse (the parser reports that error itself).</summary>
+    private static bool TryValue<T>(System.CommandLine.Parsing.OptionResult result, out T value)
+    {
+        try
+        {
+            value = result.GetValueOrDefault<T>();
+            return true;
+        }
+        catch (InvalidOperationException)
+        {
+            value = default!;
+            return false;
+        }
     }
 }
 
@@ -127,17 +141,17 @@ public sealed class WalsOptionSet(bool includeSeed = true)
 
     public Option<int> Factors { get; } = CommonOptions.Range(new Option<int>("--factors") { Description = "Latent factors k.", DefaultValueFactory = _ => Defaults.Factors }, 1, 1024);
 
-    public Option<float> Regularization { get; } = new("--regularization") { Description = "L2 regularization λ > 0.", DefaultValueFactory = _ => Defaults.Regularization };
+    public Option<float> Regularization { get; } = new("--regularization") { Description = "L2 regularization λ, above 0 and up to 1e9.", DefaultValueFactory = _ => Defaults.Regularization };
 
-    public Option<float> Alpha { get; } = new("--alpha") { Description = "Confidence scale α: confidence = 1 + α·strength.", DefaultValueFactory = _ => Defaults.Alpha };
+    public Option<float> Alpha { get; } = new("--alpha") { Description = "Confidence scale α (0 to 1e6): confidence = 1 + α·strength.", DefaultValueFactory = _ => Defaults.Alpha };
 
-    public Option<float> UnobservedWeight { get; } = new("--unobserved-weight") { Description = "Weight W of the squared error on unobserved pairs.", DefaultValueFactory = _ => Defaults.UnobservedWeight };
+    public Option<float> UnobservedWeight { get; } = new("--unobserved-weight") { Description = "Weight W (0 to 1e6) of the squared error on unobserved pairs.", DefaultValueFactory = _ => Defaults.UnobservedWeight };
 
     public Option<int> Iterations { get; } = CommonOptions.Range(new Option<int>("--iterations") { Description = "Alternating iterations.", DefaultValueFactory = _ => Defaults.Iterations }, 1, 1000);
 
     public Option<string> Solver { get; } = CommonOptions.OneOf(new Option<string>("--solver") { Description = "cg (conjugate gradient) or cholesky (exact).", DefaultValueFactory = _ => "cg" }, "cg", "cholesky");
 
-    public Option<int?> Threads { get; } = new("--threads") { Description = "Training threads. Default: every core." };
+    public Option<int> Threads { get; } = CommonOptions.Range(new Option<int>("--threads") { Description = "Training threads (default: every core).", DefaultValueFactory = _ => Environment.ProcessorCount }, 1, 1024);
 
     public Option<int> Seed { get; } = new("--seed") { Description = "Seed of the factor initialization.", DefaultValueFactory = _ => Defaults.Seed };
 
@@ -194,7 +208,7 @@ public sealed class WalsOptionSet(bool includeSeed = true)
             nameof(WalsOptions.MaxDegreeOfParallelism) => "--threads",
             _ => e.ParamName,
         };
-        var rule = e.Message.Split(" (Parameter", 2)[0];
-        return $"{option}: {rule}";
+        var rule = e.Message.Split(" (Parameter", 2)[0].Replace($"WALS option {e.ParamName} ", "", StringComparison.Ordinal);
+        return $"{option} {rule}";
     }
 }

@@ -1,9 +1,11 @@
 using Spectre.Console;
+using VideoRec.Core.Evaluation;
+using VideoRec.Core.Models.Wals;
 using VideoRec.Import;
 
 namespace VideoRec.Cli.Infrastructure;
 
-/// <summary>Turns exceptions into one clear line and an exit code: 2 for bad input, 130 for Ctrl+C, 1 otherwise.</summary>
+/// <summary>Turns exceptions into one clear line and an exit code: 2 for bad input (data, options, files), 130 for Ctrl+C, 1 for a bug.</summary>
 public static class ErrorReporting
 {
     /// <summary>Runs a command body, reporting any exception as <see cref="Report"/> does.</summary>
@@ -34,18 +36,30 @@ public static class ErrorReporting
 
     public static int Report(Exception exception)
     {
+        if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
+        {
+            exception = aggregate.InnerExceptions[0];
+        }
+
         switch (exception)
         {
             case OperationCanceledException:
                 AnsiConsole.MarkupLine("[yellow]Cancelled.[/]");
                 return 130;
-            case CliException or DataFormatException or FileNotFoundException or DirectoryNotFoundException
-                or InvalidDataException or ArgumentException:
-                Console.Error.WriteLine($"error: {exception.Message}");
+            case CliException or DataFormatException or IOException or UnauthorizedAccessException or InvalidDataException
+                or ArgumentException or InsufficientDataException or TrainingFailedException:
+                Console.Error.WriteLine($"error: {OneLine(exception.Message)}");
                 return 2;
             default:
                 AnsiConsole.WriteException(exception, ExceptionFormats.ShortenEverything);
                 return 1;
         }
+    }
+
+    /// <summary>The message on one line, without .NET's "(Parameter 'x')" suffix.</summary>
+    private static string OneLine(string message)
+    {
+        var text = message.Split(" (Parameter '", 2)[0].ReplaceLineEndings(" ");
+        return text.Length > 2000 ? text[..2000] + "…" : text;
     }
 }

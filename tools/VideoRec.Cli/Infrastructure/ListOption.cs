@@ -5,11 +5,14 @@ namespace VideoRec.Cli.Infrastructure;
 /// <summary>Parses comma-separated option values such as <c>--seeds 42,43,44</c>.</summary>
 public static class ListOption
 {
-    public static int[] Ints(string text, string option) => Parse(text, option, s =>
-        int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null as int?);
+    public static int[] Ints(string text, string option) => Distinct(Parse(text, option, s =>
+        int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var v) ? v : null as int?), option);
 
-    public static float[] Floats(string text, string option) => Parse(text, option, s =>
-        float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && float.IsFinite(v) ? v : null as float?);
+    public static float[] Floats(string text, string option) => Distinct(Parse(text, option, s =>
+        float.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && float.IsFinite(v) ? v : null as float?), option);
+
+    private static T[] Distinct<T>(T[] values, string option) =>
+        values.Distinct().Count() == values.Length ? values : throw new CliException($"{option}: '{string.Join(",", values)}' repeats a value; give each once.");
 
     private static T[] Parse<T>(string text, string option, Func<string, T?> parse) where T : struct
     {

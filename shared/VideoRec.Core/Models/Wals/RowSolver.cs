@@ -133,7 +133,7 @@ internal sealed class RowSolver
     /// Solves A·x = b for symmetric positive-definite A given by its upper triangle (row-major <c>[k, k]</c>),
     /// overwriting the lower triangle with the Cholesky factor L and <paramref name="b"/> with x.
     /// </summary>
-    /// <exception cref="InvalidOperationException">A is not positive definite.</exception>
+    /// <exception cref="TrainingFailedException">A is not positive definite.</exception>
     public static void CholeskySolveInPlace(Span<float> a, Span<float> b, int k)
     {
         ref var ra = ref MemoryMarshal.GetReference(a);
@@ -143,7 +143,7 @@ internal sealed class RowSolver
             var diagonal = a[j * k + j] - FactorKernels.Dot(ref rowJ, ref rowJ, j);
             if (!(diagonal > 0f))
             {
-                throw new InvalidOperationException("The WALS normal equations are not positive definite; increase the regularization.");
+                throw new TrainingFailedException("The WALS normal equations are not positive definite; raise the regularization (λ) or the unobserved weight (W).");
             }
 
             var ljj = MathF.Sqrt(diagonal);
@@ -180,6 +180,19 @@ internal sealed class RowSolver
         var gram = Gramian.Compute(y, columnsOfY, k, options.UnobservedWeight, options.MaxDegreeOfParallelism);
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.MaxDegreeOfParallelism ?? -1 };
         var ranges = System.Collections.Concurrent.Partitioner.Create(0, matrix.Rows, Math.Max(64, matrix.Rows / 512));
+        try
+        {
+            SolveRanges(matrix, x, y, options, k, gram, parallel, ranges);
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(inner => inner is TrainingFailedException))
+        {
+            throw e.InnerExceptions[0];
+        }
+    }
+
+    private static void SolveRanges(SparseMatrix matrix, float[] x, float[] y, WalsOptions options, int k, float[] gram,
+        ParallelOptions parallel, System.Collections.Concurrent.OrderablePartitioner<Tuple<int, int>> ranges)
+    {
         Parallel.ForEach(ranges, parallel, () => new RowSolver(k, options.Alpha, options.UnobservedWeight), (range, _, solver) =>
         {
             for (var row = range.Item1; row < range.Item2; row++)

@@ -58,11 +58,11 @@ public sealed record WalsOptions
     {
         Check(Factors is >= 1 and <= 1024, nameof(Factors), "must be between 1 and 1024");
         Check(Iterations is >= 1 and <= 1000, nameof(Iterations), "must be between 1 and 1000");
-        Check(Regularization > 0 && float.IsFinite(Regularization), nameof(Regularization), "must be a positive number");
-        Check(UnobservedWeight >= 0 && float.IsFinite(UnobservedWeight), nameof(UnobservedWeight), "must be zero or positive");
-        Check(Alpha >= 0 && float.IsFinite(Alpha), nameof(Alpha), "must be zero or positive");
+        Check(Regularization is > 0 and <= 1e9f, nameof(Regularization), "must be a positive number up to 1e9");
+        Check(UnobservedWeight is >= 0 and <= 1e6f, nameof(UnobservedWeight), "must be between 0 and 1e6");
+        Check(Alpha is >= 0 and <= 1e6f, nameof(Alpha), "must be between 0 and 1e6");
         Check(ConjugateGradientSteps is >= 1 and <= 100, nameof(ConjugateGradientSteps), "must be between 1 and 100");
-        Check(InitScale > 0 && float.IsFinite(InitScale), nameof(InitScale), "must be a positive number");
+        Check(InitScale is > 0 and <= 1e3f, nameof(InitScale), "must be a positive number up to 1000");
         Check(MaxDegreeOfParallelism is null or >= 1, nameof(MaxDegreeOfParallelism), "must be at least 1");
         Check(EarlyStoppingPatience >= 0, nameof(EarlyStoppingPatience), "must be zero or positive");
     }

@@ -21,12 +21,19 @@ public static class WalsTrainer
     /// </param>
     /// <param name="cancellationToken">Stops between half-iterations.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is invalid.</exception>
+    /// <exception cref="ArgumentException">The matrix has no observed entry.</exception>
+    /// <exception cref="TrainingFailedException">The system was not positive definite or the factors overflowed.</exception>
     /// <exception cref="OperationCanceledException">Cancelled.</exception>
     public static WalsModel Fit(SparseMatrix userVideo, WalsOptions options, IProgress<WalsIteration>? progress = null,
         Func<WalsModel, double>? validation = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(userVideo);
         options.Validate();
+        if (userVideo.Rows == 0 || userVideo.Columns == 0 || userVideo.NonZeros == 0)
+        {
+            throw new ArgumentException($"The feedback matrix [{userVideo.Rows}, {userVideo.Columns}] has no observed entries: there is nothing to train on.", nameof(userVideo));
+        }
+
         var k = options.Factors;
         var videoUser = userVideo.Transpose();
         var random = new Random(options.Seed);
@@ -70,7 +77,32 @@ public static class WalsTrainer
             }
         }
 
-        return options.EarlyStoppingPatience > 0 && best is not null ? best : new WalsModel(k, x, y, options);
+        var result = options.EarlyStoppingPatience > 0 && best is not null ? best : new WalsModel(k, x, y, options);
+        EnsureFinite(result);
+        return result;
+    }
+
+    /// <summary>Fails loudly instead of saving a model whose factors overflowed.</summary>
+    private static void EnsureFinite(WalsModel model)
+    {
+        if (!AllFinite(model.UserFactors) || !AllFinite(model.VideoFactors))
+        {
+            throw new TrainingFailedException(
+                "WALS diverged: some factors are not finite numbers. Lower the confidence scale (α) or the unobserved weight (W), or raise the regularization (λ).");
+        }
+    }
+
+    private static bool AllFinite(float[] values)
+    {
+        foreach (var value in values)
+        {
+            if (!float.IsFinite(value))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>
