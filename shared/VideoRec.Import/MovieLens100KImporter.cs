@@ -98,29 +98,9 @@ public sealed class MovieLens100KImporter : IDatasetImporter
             files.Add(userSummary.Build());
         }
 
-        var ratingPath = Path.Combine(directory, "u.data");
-        var ratingSummary = new FileSummaryBuilder(ratingPath);
-        var collected = new RatingCollector(ratingSummary);
-        DelimitedFile.Read(ratingPath, '\t', Encoding.Latin1, ["user id", "item id", "rating", "timestamp"], header: false, quoted: false, ratingSummary, row =>
-        {
-            var user = row.Id(0);
-            var item = row.Id(1);
-            var rating = row.Number(2);
-            if (rating < ratings.MinRating || rating > ratings.MaxRating)
-            {
-                throw row.Error($"field 'rating' must be between {ratings.MinRating} and {ratings.MaxRating}, found {rating}");
-            }
-
-            var time = row.UnixTime(3);
-            if (!videos.ContainsKey(item))
-            {
-                ratingSummary.Skip("item id not in u.item");
-                return;
-            }
-
-            collected.Add(user, item, rating, time);
-        });
-        files.Add(ratingSummary.Build());
+        var collected = RatingCollector.Read(Path.Combine(directory, "u.data"), '\t', Encoding.Latin1, ["user id", "item id", "rating", "timestamp"],
+            header: false, quoted: false, ratings, videos, "item id not in u.item", out var ratingFile);
+        files.Add(ratingFile);
 
         var events = collected.Events(ratings);
         var interactionUsers = new HashSet<string>(collected.Users, StringComparer.Ordinal);

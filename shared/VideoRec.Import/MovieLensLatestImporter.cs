@@ -91,29 +91,9 @@ public sealed partial class MovieLensLatestImporter : IDatasetImporter
             videos[id] = videos[id] with { Tags = tags };
         }
 
-        var ratingPath = Path.Combine(directory, "ratings.csv");
-        var ratingSummary = new FileSummaryBuilder(ratingPath);
-        var collected = new RatingCollector(ratingSummary);
-        DelimitedFile.Read(ratingPath, ',', Encoding.UTF8, ["userId", "movieId", "rating", "timestamp"], header: true, quoted: true, ratingSummary, row =>
-        {
-            var user = row.Id(0);
-            var movie = row.Id(1);
-            var rating = row.Number(2);
-            if (rating < ratings.MinRating || rating > ratings.MaxRating)
-            {
-                throw row.Error($"field 'rating' must be between {ratings.MinRating} and {ratings.MaxRating}, found {rating}");
-            }
-
-            var time = row.UnixTime(3);
-            if (!videos.ContainsKey(movie))
-            {
-                ratingSummary.Skip("movieId not in movies.csv");
-                return;
-            }
-
-            collected.Add(user, movie, rating, time);
-        });
-        files.Add(ratingSummary.Build());
+        var collected = RatingCollector.Read(Path.Combine(directory, "ratings.csv"), ',', Encoding.UTF8, ["userId", "movieId", "rating", "timestamp"],
+            header: true, quoted: true, ratings, videos, "movieId not in movies.csv", out var ratingFile);
+        files.Add(ratingFile);
         var events = collected.Events(ratings);
         var users = new HashSet<string>(collected.Users, StringComparer.Ordinal);
 
