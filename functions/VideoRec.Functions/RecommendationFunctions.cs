@@ -14,10 +14,10 @@ public sealed class RecommendationFunctions(RecommendationHandler handler)
 {
     /// <summary>GET /api/users/{userId}/recommendations?k=</summary>
     [Function("Recommend")]
-    public IResult Recommend(
+    public Task<IResult> Recommend(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/{userId}/recommendations")] HttpRequest request,
         string userId) =>
-        RecommendationEndpoints.Recommend(handler, userId, request.Query["k"]);
+        RecommendationEndpoints.Recommend(handler, userId, request.Query["k"], request.HttpContext.RequestAborted);
 
     /// <summary>GET /api/videos/{videoId}/similar?k=</summary>
     [Function("SimilarVideos")]

@@ -13,9 +13,9 @@ namespace VideoRec.Api;
 public static class RecommendationEndpoints
 {
     /// <summary>GET /api/users/{userId}/recommendations?k= — 200 with <see cref="RecommendationResponse"/>, or 400 naming the bad parameter.</summary>
-    public static IResult Recommend(RecommendationHandler handler, string userId, StringValues k) =>
+    public static async Task<IResult> Recommend(RecommendationHandler handler, string userId, StringValues k, CancellationToken cancellationToken) =>
         QueryParameters.TryParseOptionalInt(k, "k", out var count, out var error)
-            ? handler.Recommend(userId, count).ToHttpResult()
+            ? (await handler.RecommendAsync(userId, count, cancellationToken)).ToHttpResult()
             : Outcome<RecommendationResponse>.Invalid("k", error!).ToHttpResult();
 
     /// <summary>GET /api/videos/{videoId}/similar?k= — 200 with <see cref="SimilarVideosResponse"/>, 400, or 404 for an unknown video.</summary>
@@ -30,8 +30,8 @@ public static class RecommendationEndpoints
     /// <summary>Maps the endpoints above onto <paramref name="app"/>.</summary>
     public static IEndpointRouteBuilder MapRecommendationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/users/{userId}/recommendations", (RecommendationHandler handler, string userId, HttpRequest request) =>
-            Recommend(handler, userId, request.Query["k"]))
+        app.MapGet("/api/users/{userId}/recommendations", (RecommendationHandler handler, string userId, HttpRequest request, CancellationToken cancellationToken) =>
+            Recommend(handler, userId, request.Query["k"], cancellationToken))
             .WithName("Recommend");
         app.MapGet("/api/videos/{videoId}/similar", (RecommendationHandler handler, string videoId, HttpRequest request) =>
             Similar(handler, videoId, request.Query["k"]))

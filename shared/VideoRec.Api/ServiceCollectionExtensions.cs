@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using VideoRec.Core.Bundles;
+using VideoRec.Core.Ingestion;
 using VideoRec.Core.Serving;
 
 namespace VideoRec.Api;
@@ -17,11 +18,36 @@ public static class ServiceCollectionExtensions
         return services.AddRecommendationServing(options);
     }
 
-    /// <summary>Registers the recommendation handler over an already registered <see cref="IModelBundleProvider"/>.</summary>
+    /// <summary>
+    /// Registers the recommendation handler over an already registered <see cref="IModelBundleProvider"/> (and the
+    /// <see cref="IFeatureStore"/>, when one is registered, for fresh vectors and histories).
+    /// </summary>
     public static IServiceCollection AddRecommendationServing(this IServiceCollection services, ServingOptions? options = null)
     {
         services.AddSingleton(options ?? new ServingOptions());
-        services.AddSingleton<RecommendationHandler>();
+        services.AddSingleton(sp => new RecommendationHandler(
+            sp.GetRequiredService<IModelBundleProvider>(), sp.GetRequiredService<ServingOptions>(), sp.GetService<IFeatureStore>()));
+        services.AddProblemDetails();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers ingestion over an already registered <see cref="IFeatureStore"/>, <see cref="IEventQueue"/> and
+    /// <see cref="IPoisonSink"/>: the HTTP handler, the batch processor, and the WALS fold-in refresher when an
+    /// <see cref="IModelBundleProvider"/> is registered.
+    /// </summary>
+    public static IServiceCollection AddIngestion(this IServiceCollection services, IngestionOptions? options = null)
+    {
+        services.AddSingleton(options ?? new IngestionOptions());
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(sp => new IngestionRules(
+            sp.GetRequiredService<IngestionOptions>(),
+            sp.GetService<IModelBundleProvider>() is { } bundles ? new WalsFoldInRefresher(bundles) : null));
+        services.AddSingleton(sp => new IngestionHandler(
+            sp.GetRequiredService<IFeatureStore>(), sp.GetRequiredService<IEventQueue>(), sp.GetRequiredService<IngestionOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton(sp => new EventBatchProcessor(
+            sp.GetRequiredService<IFeatureStore>(), sp.GetRequiredService<IngestionRules>(), sp.GetRequiredService<IPoisonSink>(),
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<EventBatchProcessor>>()));
         services.AddProblemDetails();
         return services;
     }

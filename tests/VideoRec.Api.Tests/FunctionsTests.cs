@@ -49,7 +49,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
     [Fact]
     public async Task Recommend_returns_wals_items_for_a_known_user()
     {
-        var (status, contentType, body) = await ExecuteAsync(Functions().Recommend(Request("?k=3"), TestData.Alice));
+        var (status, contentType, body) = await ExecuteAsync(await Functions().Recommend(Request("?k=3"), TestData.Alice));
 
         Assert.Equal(200, status);
         Assert.StartsWith("application/json", contentType, StringComparison.Ordinal);
@@ -71,7 +71,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
         var request = new DefaultHttpContext().Request;
         request.Query = new QueryCollection(new Dictionary<string, StringValues> { ["k"] = "2" });
 
-        var (status, _, body) = await ExecuteAsync(Functions().Recommend(request, "stranger"));
+        var (status, _, body) = await ExecuteAsync(await Functions().Recommend(request, "stranger"));
 
         Assert.Equal(200, status);
         var items = Json.Items(body);
@@ -83,7 +83,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
     [Fact]
     public async Task Recommend_without_k_gives_the_default_ten()
     {
-        var (status, _, body) = await ExecuteAsync(Functions().Recommend(Request(""), "stranger"));
+        var (status, _, body) = await ExecuteAsync(await Functions().Recommend(Request(""), "stranger"));
 
         Assert.Equal(200, status);
         Assert.Equal(TestData.PopularityOrder, Json.Items(body).Select(i => i.VideoId));
@@ -97,7 +97,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
     [InlineData("?k=1&k=2", "k must be given once.")]
     public async Task Recommend_with_bad_k_is_a_validation_problem(string query, string message)
     {
-        var (status, contentType, body) = await ExecuteAsync(Functions().Recommend(Request(query), TestData.Alice));
+        var (status, contentType, body) = await ExecuteAsync(await Functions().Recommend(Request(query), TestData.Alice));
 
         Assert.Equal(400, status);
         Assert.Equal("application/problem+json", contentType);
@@ -148,7 +148,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
     [InlineData(TestData.ProfileOnlyUser, "?k=500")]
     public async Task Recommend_matches_the_local_host_apart_from_the_request_id(string user, string query)
     {
-        var (status, _, function) = await ExecuteAsync(Functions().Recommend(Request(query), user));
+        var (status, _, function) = await ExecuteAsync(await Functions().Recommend(Request(query), user));
         var host = await HostAsync($"/api/users/{user}/recommendations{query}");
 
         Assert.Equal(200, status);

@@ -4,7 +4,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VideoRec.Api;
+using VideoRec.Core.Ingestion;
 using VideoRec.Core.Serving;
+using VideoRec.Local;
 
 namespace VideoRec.Host;
 
@@ -19,6 +21,21 @@ public sealed record LocalHostOptions
 
     /// <summary>Minimum log level. Default <see cref="LogLevel.Warning"/>.</summary>
     public LogLevel LogLevel { get; init; } = LogLevel.Warning;
+
+    /// <summary>
+    /// The SQLite feature store (and, by default, queue table) file; <c>null</c> serves the bundle alone, without the
+    /// ingestion and catalogue endpoints.
+    /// </summary>
+    public string? DatabasePath { get; init; }
+
+    /// <summary>Whether this process also drains the event queue into the store (the local queue trigger). Default <c>true</c>.</summary>
+    public bool ProcessQueue { get; init; } = true;
+
+    /// <summary>Contract limits of ingestion.</summary>
+    public IngestionOptions Ingestion { get; init; } = new();
+
+    /// <summary>Registers a different queue (for example Azure Storage) instead of the SQLite queue table; <c>null</c> keeps SQLite.</summary>
+    public Action<IServiceCollection>? ConfigureQueue { get; init; }
 }
 
 /// <summary>Builds the local web host: Kestrel on 127.0.0.1 serving the API of <see cref="RecommendationEndpoints"/>.</summary>
@@ -36,11 +53,29 @@ public static class LocalHost
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         builder.Services.AddSingleton<IModelBundleProvider>(new FixedModelBundleProvider(bundle));
+        if (options.DatabasePath is { } database)
+        {
+            builder.Services.AddSqliteFeatureStore(database, includeQueue: options.ConfigureQueue is null);
+            options.ConfigureQueue?.Invoke(builder.Services);
+            builder.Services.AddIngestion(options.Ingestion);
+            if (options.ProcessQueue)
+            {
+                builder.Services.AddSingleton(sp => new QueueWorker(sp.GetRequiredService<IEventQueueSource>(), sp.GetRequiredService<EventBatchProcessor>(),
+                    sp.GetRequiredService<IngestionOptions>(), sp.GetService<ILogger<QueueWorker>>()));
+                builder.Services.AddHostedService<QueueWorkerService>();
+            }
+        }
+
         builder.Services.AddRecommendationServing();
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.MapRecommendationApi();
+        if (options.DatabasePath is not null)
+        {
+            app.MapIngestionApi();
+        }
+
         return app;
     }
 

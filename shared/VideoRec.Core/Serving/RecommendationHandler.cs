@@ -1,17 +1,20 @@
 using VideoRec.Core.Bundles;
 using VideoRec.Core.Domain;
+using VideoRec.Core.Ingestion;
 using VideoRec.Core.Ranking;
 
 namespace VideoRec.Core.Serving;
 
 /// <summary>
 /// The recommend and similar-videos handlers shared by the Azure Functions and the local host (ARCHITECTURE,
-/// "Recommend"). A known user gets WALS scores over the catalogue with already-seen videos removed; an unknown user
-/// gets the most popular videos (cold start). Thread-safe.
+/// "Recommend"). A user gets WALS scores over the catalogue with already-seen videos removed, from the vector the
+/// feature store refreshed by fold-in after their latest events when there is one for the served model, else from the
+/// bundle; a user with neither gets the most popular videos (cold start). Thread-safe.
 /// </summary>
 /// <param name="bundles">The bundle to serve.</param>
 /// <param name="options">Limits.</param>
-public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingOptions options)
+/// <param name="store">The feature store with fresh vectors and histories; <c>null</c> to serve the bundle alone.</param>
+public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingOptions options, IFeatureStore? store = null)
 {
     /// <summary>The sources named in responses.</summary>
     public static class Sources
@@ -30,8 +33,9 @@ public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingO
     /// <param name="userId">The user; unknown users get popular videos.</param>
     /// <param name="k">How many; <see cref="ServingOptions.DefaultK"/> when <c>null</c>; must be 1..<see cref="ServingOptions.MaxK"/>.
     /// When k exceeds the videos available, all of them are returned.</param>
+    /// <param name="cancellationToken">Cancels the store reads.</param>
     /// <returns>The response, or validation errors naming <c>userId</c> or <c>k</c>.</returns>
-    public Outcome<RecommendationResponse> Recommend(string? userId, int? k)
+    public async Task<Outcome<RecommendationResponse>> RecommendAsync(string? userId, int? k, CancellationToken cancellationToken = default)
     {
         var errors = new Dictionary<string, string[]>();
         CheckId(errors, "userId", userId);
@@ -43,9 +47,26 @@ public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingO
         }
 
         var bundle = bundles.Current;
-        var items = bundle.Users.TryGetIndex(userId!, out var user)
-            ? Personal(bundle, user, count)
-            : Popular(bundle, count);
+        var known = bundle.Users.TryGetIndex(userId!, out var user);
+        UserVector? fresh = null;
+        var consumed = new HashSet<int>();
+        if (store is not null)
+        {
+            var stored = await store.GetUserVectorAsync(userId!, cancellationToken);
+            fresh = stored?.ModelVersion == bundle.Version ? stored : null;
+            foreach (var e in await store.GetUserEventsAsync(userId!, cancellationToken))
+            {
+                if (e.VideoId is not null && e.Type != InteractionType.Impression && bundle.Videos.TryGetIndex(e.VideoId, out var video))
+                {
+                    consumed.Add(video);
+                }
+            }
+        }
+
+        bool Seen(int video) => consumed.Contains(video) || (known && bundle.Seen.Contains(user, video));
+        var items = fresh is not null ? Personal(bundle, fresh.Vector, count, Seen)
+            : known ? Personal(bundle, bundle.Wals.UserVector(user).ToArray(), count, Seen)
+            : Popular(bundle, count, Seen);
         return Outcome<RecommendationResponse>.Ok(new RecommendationResponse(userId!, Guid.NewGuid().ToString("N"), bundle.Version, items));
     }
 
@@ -86,16 +107,15 @@ public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingO
         return new HealthResponse("ok", bundle.Version, bundle.Users.Count, bundle.Videos.Count);
     }
 
-    private static RecommendedItem[] Personal(ModelBundle bundle, int user, int k)
+    private static RecommendedItem[] Personal(ModelBundle bundle, float[] vector, int k, Func<int, bool> seen)
     {
         var scores = new float[bundle.Videos.Count];
-        bundle.Wals.Score(bundle.Wals.UserVector(user), scores);
-        var seen = bundle.Seen;
-        return TopK.Select(scores, k, v => seen.Contains(user, v)).Select(s => Item(bundle, s, Sources.Wals)).ToArray();
+        bundle.Wals.Score(vector, scores);
+        return TopK.Select(scores, k, seen).Select(s => Item(bundle, s, Sources.Wals)).ToArray();
     }
 
-    private static RecommendedItem[] Popular(ModelBundle bundle, int k) =>
-        bundle.Popularity.Top(k).Select(s => Item(bundle, s, Sources.Popular)).ToArray();
+    private static RecommendedItem[] Popular(ModelBundle bundle, int k, Func<int, bool> seen) =>
+        bundle.Popularity.Top(k, seen).Select(s => Item(bundle, s, Sources.Popular)).ToArray();
 
     private static RecommendedItem Item(ModelBundle bundle, ScoredIndex scored, string source) =>
         new(bundle.Videos[scored.Index], bundle.Catalogue[scored.Index].Title, scored.Score, source);

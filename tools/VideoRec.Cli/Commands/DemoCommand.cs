@@ -55,7 +55,7 @@ public static class DemoCommand
         var lists = new JsonArray();
         foreach (var user in bundle.Users.Ids.Take(3).Append("new-user-without-history"))
         {
-            var response = handler.Recommend(user, 10).Value!;
+            var response = handler.RecommendAsync(user, 10, cancellationToken).GetAwaiter().GetResult().Value!;
             var liked = RecentLikes(import.Dataset, user, 3);
             AnsiConsole.MarkupLine(liked.Count > 0
                 ? $"User [bold]{Markup.Escape(user)}[/] recently liked: {Markup.Escape(string.Join("; ", liked))}"

@@ -18,7 +18,7 @@ public static class RecommendCommands
         var command = new Command("recommend", "Recommend videos for a user from a trained bundle.") { model, user, k, json };
         command.SetAction(parse => ErrorReporting.Run(() =>
         {
-            var response = ValueOrThrow(Handler(parse.GetValue(model)!).Recommend(parse.GetValue(user), parse.GetValue(k)),
+            var response = ValueOrThrow(Handler(parse.GetValue(model)!).RecommendAsync(parse.GetValue(user), parse.GetValue(k)).GetAwaiter().GetResult(),
                 new Dictionary<string, string> { ["userId"] = "--user", ["k"] = "--k" });
             AnsiConsole.Write(Rendering.Items($"Top {response.Items.Count} for user {Markup.Escape(response.UserId)} · model {response.ModelVersion}", response.Items));
             JsonOutput.WriteObject(parse.GetValue(json), response);

@@ -14,10 +14,22 @@ public static class ServeCommand
     {
         var model = CommonOptions.Model();
         var port = CommonOptions.Range(new Option<int>("--port") { Description = "Port on 127.0.0.1 (0 picks a free one).", DefaultValueFactory = _ => 8080 }, 0, 65535);
-        var command = new Command("serve", "Serve the recommendation API on 127.0.0.1 from a model bundle, until Ctrl+C.") { model, port };
+        var database = new Option<string>("--db")
+        {
+            Description = "SQLite file of the feature store and event queue (ingestion, catalogue and profile endpoints).",
+            HelpName = "FILE",
+            DefaultValueFactory = _ => "vrec.db",
+        };
+        var command = new Command("serve", "Serve the recommendation, ingestion and catalogue API on 127.0.0.1, processing the event queue in the background, until Ctrl+C.") { model, port, database };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
-            await using var app = LocalHost.Build(new LocalHostOptions { ModelPath = parse.GetValue(model)!, Port = parse.GetValue(port) });
+            var databasePath = parse.GetValue(database);
+            if (string.IsNullOrWhiteSpace(databasePath) || Directory.Exists(databasePath))
+            {
+                throw new CliException($"--db: '{databasePath}' must be a file name.");
+            }
+
+            await using var app = LocalHost.Build(new LocalHostOptions { ModelPath = parse.GetValue(model)!, Port = parse.GetValue(port), DatabasePath = databasePath });
             try
             {
                 await app.StartAsync(cancellationToken);
@@ -28,10 +40,11 @@ public static class ServeCommand
             }
             var address = LocalHost.Address(app);
             var version = app.Services.GetRequiredService<IModelBundleProvider>().Current.Version;
-            AnsiConsole.MarkupLine($"Serving model [bold]{version}[/] on {address} (Ctrl+C to stop).");
+            AnsiConsole.MarkupLine($"Serving model [bold]{version}[/] on {address}, feature store {Markup.Escape(Path.GetFullPath(databasePath))} (Ctrl+C to stop).");
             AnsiConsole.MarkupLine($"  curl '{address}/api/users/1/recommendations?k=10'");
             AnsiConsole.MarkupLine($"  curl '{address}/api/videos/1/similar?k=5'");
             AnsiConsole.MarkupLine($"  curl '{address}/health'");
+            AnsiConsole.WriteLine($"  curl -X POST '{address}/api/events' -H 'Content-Type: application/json' -d '[{{\"eventId\":\"e1\",\"userId\":\"1\",\"videoId\":\"1\",\"type\":\"like\",\"timestamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\"}}]'");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

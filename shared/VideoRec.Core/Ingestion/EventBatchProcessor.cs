@@ -1,0 +1,61 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace VideoRec.Core.Ingestion;
+
+/// <summary>What processing one batch did.</summary>
+/// <param name="Applied">Events newly applied.</param>
+/// <param name="Duplicates">Events already applied before.</param>
+/// <param name="UserDeleted">Events of users who deleted their data since.</param>
+/// <param name="Poisoned">Events that failed on their own and went to the poison queue.</param>
+public sealed record BatchOutcome(int Applied, int Duplicates, int UserDeleted, int Poisoned);
+
+/// <summary>
+/// The queue-triggered ingestion handler (ARCHITECTURE, "Ingest"): applies a batch to the feature store. When the
+/// store rejects the batch for a reason other than being unavailable, each event is applied on its own so that one bad
+/// event goes to the poison queue with its reason while the rest of the batch still lands.
+/// </summary>
+/// <param name="store">The feature store.</param>
+/// <param name="rules">Aggregation rules and the vector refresher.</param>
+/// <param name="poison">Where events that fail on their own go.</param>
+/// <param name="logger">Logs counts and failures (never personal data).</param>
+public sealed class EventBatchProcessor(IFeatureStore store, IngestionRules rules, IPoisonSink poison, ILogger<EventBatchProcessor>? logger = null)
+{
+    private readonly ILogger _logger = logger ?? NullLogger<EventBatchProcessor>.Instance;
+
+    /// <summary>Applies <paramref name="batch"/>.</summary>
+    /// <exception cref="StoreUnavailableException">The store is unavailable: retry the whole batch later.</exception>
+    public async Task<BatchOutcome> ProcessAsync(EventBatch batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return Count(await store.ApplyAsync(batch.Events, rules, cancellationToken), 0);
+        }
+        catch (Exception e) when (e is not StoreUnavailableException and not OperationCanceledException && batch.Events.Count > 1)
+        {
+            _logger.LogWarning("Batch {BatchId} failed as a whole ({Error}); applying its {Count} events one by one.", batch.BatchId, e.GetType().Name, batch.Events.Count);
+        }
+
+        var outcomes = new List<EventOutcome>();
+        var poisoned = 0;
+        foreach (var e in batch.Events)
+        {
+            try
+            {
+                outcomes.AddRange((await store.ApplyAsync([e], rules, cancellationToken)).Outcomes);
+            }
+            catch (Exception failure) when (failure is not StoreUnavailableException and not OperationCanceledException)
+            {
+                poisoned++;
+                var reason = $"{failure.GetType().Name}: {failure.Message}";
+                await poison.AddAsync(EventBatchCodec.Serialize(batch with { BatchId = $"{batch.BatchId}:{e.EventId}", Events = [e] }), reason, cancellationToken);
+                _logger.LogError("Event {EventId} of batch {BatchId} went to the poison queue: {Reason}", e.EventId, batch.BatchId, reason);
+            }
+        }
+
+        return Count(new ApplyResult(outcomes), poisoned);
+    }
+
+    private static BatchOutcome Count(ApplyResult result, int poisoned) =>
+        new(result.Applied, result.Duplicates, result.Outcomes.Count(o => o == EventOutcome.UserDeleted), poisoned);
+}

@@ -1,0 +1,117 @@
+using VideoRec.Core.Domain;
+using VideoRec.Core.Serving;
+
+namespace VideoRec.Core.Ingestion;
+
+/// <summary>
+/// The ingestion and catalogue handlers shared by the Azure Functions and the local host (ARCHITECTURE, "Ingest"):
+/// validate events and enqueue the good ones durably before answering; upsert videos and profiles; read aggregates
+/// and statistics; delete a user's data.
+/// </summary>
+/// <param name="store">The feature store.</param>
+/// <param name="queue">The durable event queue.</param>
+/// <param name="options">Contract limits.</param>
+/// <param name="time">The clock (timestamps in the future, trending).</param>
+public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, IngestionOptions options, TimeProvider time)
+{
+    /// <summary>
+    /// Validates a <c>POST /api/events</c> body and queues the accepted events as one batch. The result is a
+    /// request-level failure (malformed body, too large, too many events), or the accepted and refused events.
+    /// </summary>
+    public async Task<(RequestFailure? Failure, IngestResponse? Response)> AcceptEventsAsync(ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var parsed = EventBatchParser.Parse(body.Span, now, options);
+        if (parsed.Failure is { } failure)
+        {
+            return (failure, null);
+        }
+
+        var watched = parsed.WatchedVideoIds;
+        if (watched.Count > 0)
+        {
+            parsed.CheckWatchDurations(await store.GetVideoDurationsAsync(watched, cancellationToken), options);
+        }
+
+        string? batchId = null;
+        if (parsed.Accepted.Count > 0)
+        {
+            batchId = Guid.NewGuid().ToString("N");
+            await queue.EnqueueAsync(new EventBatch(batchId, now, parsed.Accepted.Select(a => a.Event).ToArray()), cancellationToken);
+        }
+
+        var accepted = parsed.Accepted.Select(a => new AcceptedEventRef(a.Index, a.Event.EventId)).ToArray();
+        return (null, new IngestResponse(batchId, accepted, parsed.Rejected));
+    }
+
+    /// <summary><c>PUT /api/videos/{id}</c>: creates or replaces a catalogue entry.</summary>
+    public async Task<Outcome<UpsertResponse<Video>>> UpsertVideoAsync(string? videoId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var parsed = CatalogueParser.ParseVideo(videoId, body.Span);
+        if (!parsed.IsSuccess)
+        {
+            return Outcome<UpsertResponse<Video>>.Invalid(parsed.Errors!);
+        }
+
+        var outcome = await store.UpsertVideoAsync(parsed.Value!, cancellationToken);
+        return Outcome<UpsertResponse<Video>>.Ok(new UpsertResponse<Video>(outcome == UpsertOutcome.Created, parsed.Value!));
+    }
+
+    /// <summary><c>PUT /api/users/{id}</c>: creates or replaces a user profile.</summary>
+    public async Task<Outcome<UpsertResponse<UserProfile>>> UpsertUserAsync(string? userId, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var parsed = CatalogueParser.ParseUser(userId, body.Span);
+        if (!parsed.IsSuccess)
+        {
+            return Outcome<UpsertResponse<UserProfile>>.Invalid(parsed.Errors!);
+        }
+
+        var outcome = await store.UpsertUserAsync(parsed.Value!, cancellationToken);
+        return Outcome<UpsertResponse<UserProfile>>.Ok(new UpsertResponse<UserProfile>(outcome == UpsertOutcome.Created, parsed.Value!));
+    }
+
+    /// <summary><c>GET /api/users/{id}/aggregates</c>: what was applied for the user; not found when nothing was.</summary>
+    public async Task<Outcome<UserAggregatesResponse>> GetAggregatesAsync(string? userId, CancellationToken cancellationToken)
+    {
+        var problem = EntityIds.Check(userId);
+        if (problem != IdProblem.None)
+        {
+            return Outcome<UserAggregatesResponse>.Invalid("userId", EntityIds.Describe(problem, "userId"));
+        }
+
+        var aggregates = await store.GetUserAggregatesAsync(userId!, cancellationToken);
+        return aggregates is null
+            ? Outcome<UserAggregatesResponse>.Missing($"No event of user '{userId}' has been applied.")
+            : Outcome<UserAggregatesResponse>.Ok(UserAggregatesResponse.From(aggregates, await store.GetUserVectorAsync(userId!, cancellationToken)));
+    }
+
+    /// <summary><c>GET /api/videos/{id}/statistics</c>: the video's running statistics; not found when no event about it was applied.</summary>
+    public async Task<Outcome<VideoStatisticsResponse>> GetVideoStatisticsAsync(string? videoId, CancellationToken cancellationToken)
+    {
+        var problem = EntityIds.Check(videoId);
+        if (problem != IdProblem.None)
+        {
+            return Outcome<VideoStatisticsResponse>.Invalid("videoId", EntityIds.Describe(problem, "videoId"));
+        }
+
+        var statistics = await store.GetVideoStatisticsAsync(videoId!, cancellationToken);
+        return statistics is null
+            ? Outcome<VideoStatisticsResponse>.Missing($"No event about video '{videoId}' has been applied.")
+            : Outcome<VideoStatisticsResponse>.Ok(VideoStatisticsResponse.From(statistics, time.GetUtcNow(), options));
+    }
+
+    /// <summary><c>DELETE /api/users/{id}</c>: removes the user's interactions, aggregates, vector and profile.</summary>
+    /// <returns><c>true</c> when something was deleted; not found when the user had nothing stored.</returns>
+    public async Task<Outcome<bool>> DeleteUserAsync(string? userId, CancellationToken cancellationToken)
+    {
+        var problem = EntityIds.Check(userId);
+        if (problem != IdProblem.None)
+        {
+            return Outcome<bool>.Invalid("userId", EntityIds.Describe(problem, "userId"));
+        }
+
+        return await store.DeleteUserAsync(userId!, time.GetUtcNow(), cancellationToken)
+            ? Outcome<bool>.Ok(true)
+            : Outcome<bool>.Missing($"User '{userId}' has no stored data.");
+    }
+}

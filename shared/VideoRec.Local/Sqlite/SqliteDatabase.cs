@@ -1,0 +1,145 @@
+using Microsoft.Data.Sqlite;
+using Polly;
+using Polly.Retry;
+using VideoRec.Core.Ingestion;
+
+namespace VideoRec.Local.Sqlite;
+
+/// <summary>
+/// One SQLite database file holding the feature store and the queue table (so an accepted event and its processing
+/// live in the same durable file). WAL journal, <c>synchronous=FULL</c> (a committed enqueue survives a crash of the
+/// process and of the machine), a busy timeout, and Polly retries with jitter on locked-database errors; when those
+/// are spent the caller sees <see cref="StoreUnavailableException"/>.
+/// </summary>
+public sealed class SqliteDatabase
+{
+    private const int SchemaVersion = 1;
+
+    private readonly string _connectionString;
+    private readonly ResiliencePipeline _retry;
+
+    /// <summary>Opens (creating when missing) the database at <paramref name="path"/> and its schema.</summary>
+    /// <param name="path">The database file.</param>
+    /// <exception cref="InvalidDataException">The file is not a VideoRec database of this schema version.</exception>
+    public SqliteDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _retry = new ResiliencePipelineBuilder()
+            .AddRetry(new RetryStrategyOptions
+            {
+                ShouldHandle = new PredicateBuilder().Handle<SqliteException>(IsTransient),
+                MaxRetryAttempts = 5,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = TimeSpan.FromMilliseconds(50),
+            })
+            .Build();
+        CreateSchema();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Runs <paramref name="work"/> on an open connection, retrying transient lock errors.</summary>
+    /// <exception cref="StoreUnavailableException">The database stayed locked or unavailable.</exception>
+    public T Run<T>(Func<SqliteConnection, T> work)
+    {
+        try
+        {
+            return _retry.Execute(() =>
+            {
+                using var connection = Open();
+                return work(connection);
+            });
+        }
+        catch (SqliteException e) when (IsTransient(e))
+        {
+            throw new StoreUnavailableException($"The SQLite database {Path} is busy: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), retrying transient lock errors.</summary>
+    public T InTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work) => Run(connection =>
+    {
+        using var transaction = connection.BeginTransaction(deferred: false);
+        var result = work(connection, transaction);
+        transaction.Commit();
+        return result;
+    });
+
+    /// <summary>A command on <paramref name="connection"/> with named parameters.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;";
+        pragma.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static bool IsTransient(SqliteException e) => e.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
+
+    private void CreateSchema()
+    {
+        Run(connection =>
+        {
+            using var journal = Command(connection, "PRAGMA journal_mode=WAL;");
+            journal.ExecuteNonQuery();
+            using var create = Command(connection, """
+                CREATE TABLE IF NOT EXISTS schema_version(version INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS events(
+                    event_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, video_id TEXT, type INTEGER NOT NULL,
+                    seconds REAL, text TEXT, device TEXT, lat REAL, lon REAL, ticks INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS events_by_user ON events(user_id, ticks, event_id);
+                CREATE TABLE IF NOT EXISTS user_aggregates(user_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS user_vectors(user_id TEXT PRIMARY KEY, model_version TEXT NOT NULL, vector BLOB NOT NULL, as_of_ticks INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS video_statistics(video_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS videos(video_id TEXT PRIMARY KEY, json TEXT NOT NULL, duration REAL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS users(user_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS deleted_users(user_id TEXT PRIMARY KEY, deleted_at_ticks INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS queue(
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT NOT NULL, payload TEXT NOT NULL,
+                    enqueued_ticks INTEGER NOT NULL, visible_ticks INTEGER NOT NULL, dequeue_count INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+                CREATE INDEX IF NOT EXISTS queue_visible ON queue(visible_ticks, seq);
+                CREATE TABLE IF NOT EXISTS poison(
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL, reason TEXT NOT NULL, failed_ticks INTEGER NOT NULL);
+                """);
+            create.ExecuteNonQuery();
+            using var read = Command(connection, "SELECT version FROM schema_version LIMIT 1;");
+            var version = read.ExecuteScalar();
+            if (version is null)
+            {
+                using var write = Command(connection, "INSERT INTO schema_version(version) VALUES ($v);", ("$v", SchemaVersion));
+                write.ExecuteNonQuery();
+            }
+            else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) != SchemaVersion)
+            {
+                throw new InvalidDataException($"{Path}: database schema version {version} is not supported (expected {SchemaVersion}).");
+            }
+
+            return 0;
+        });
+    }
+}

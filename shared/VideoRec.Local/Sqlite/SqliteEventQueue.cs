@@ -1,0 +1,137 @@
+using System.Globalization;
+using VideoRec.Core.Ingestion;
+
+namespace VideoRec.Local.Sqlite;
+
+/// <summary>
+/// The embedded durable queue: a table in the feature store's SQLite file. An enqueue is a committed insert, so an
+/// accepted batch survives a crash of the process before it is processed. Receiving hides a message for a lease and
+/// counts the delivery; completing deletes it; a consumer that dies simply lets the lease run out. The delivery count
+/// is the receipt, so a consumer whose lease expired cannot complete a message someone else now holds.
+/// </summary>
+/// <param name="database">The database.</param>
+/// <param name="time">The clock for leases.</param>
+public sealed class SqliteEventQueue(SqliteDatabase database, TimeProvider time) : IEventQueue, IEventQueueSource, IPoisonSink
+{
+    /// <inheritdoc />
+    public Task EnqueueAsync(EventBatch batch, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        database.InTransaction((connection, transaction) =>
+        {
+            using var insert = SqliteDatabase.Command(connection,
+                "INSERT INTO queue(batch_id, payload, enqueued_ticks, visible_ticks, dequeue_count) VALUES ($batch, $payload, $now, $now, 0);",
+                ("$batch", batch.BatchId), ("$payload", EventBatchCodec.Serialize(batch)), ("$now", now));
+            insert.Transaction = transaction;
+            return insert.ExecuteNonQuery();
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        return Task.FromResult<IReadOnlyList<QueueMessage>>(database.InTransaction((connection, transaction) =>
+        {
+            using var select = SqliteDatabase.Command(connection,
+                "SELECT seq, payload, dequeue_count FROM queue WHERE visible_ticks <= $now ORDER BY seq LIMIT $max;", ("$now", now), ("$max", max));
+            select.Transaction = transaction;
+            var messages = new List<QueueMessage>();
+            using (var reader = select.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    var seq = reader.GetInt64(0);
+                    var count = reader.GetInt32(2) + 1;
+                    messages.Add(new QueueMessage(seq.ToString(CultureInfo.InvariantCulture), reader.GetString(1), count, new Receipt(seq, count)));
+                }
+            }
+
+            using var hide = SqliteDatabase.Command(connection,
+                "UPDATE queue SET visible_ticks = $until, dequeue_count = dequeue_count + 1 WHERE seq = $seq;", ("$until", now + lease.Ticks), ("$seq", 0L));
+            hide.Transaction = transaction;
+            foreach (var message in messages)
+            {
+                hide.Parameters["$seq"].Value = ((Receipt)message.Receipt).Seq;
+                hide.ExecuteNonQuery();
+            }
+
+            return messages;
+        }));
+    }
+
+    /// <inheritdoc />
+    public Task CompleteAsync(QueueMessage message, CancellationToken cancellationToken)
+    {
+        var receipt = (Receipt)message.Receipt;
+        Execute("DELETE FROM queue WHERE seq = $seq AND dequeue_count = $count;", ("$seq", receipt.Seq), ("$count", receipt.Count));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task ReleaseAsync(QueueMessage message, string error, CancellationToken cancellationToken)
+    {
+        var receipt = (Receipt)message.Receipt;
+        Execute("UPDATE queue SET visible_ticks = $now, last_error = $error WHERE seq = $seq AND dequeue_count = $count;",
+            ("$now", time.GetUtcNow().UtcTicks), ("$error", error), ("$seq", receipt.Seq), ("$count", receipt.Count));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task PoisonAsync(QueueMessage message, string reason, CancellationToken cancellationToken)
+    {
+        var receipt = (Receipt)message.Receipt;
+        database.InTransaction((connection, transaction) =>
+        {
+            using var lastError = SqliteDatabase.Command(connection, "SELECT last_error FROM queue WHERE seq = $seq;", ("$seq", receipt.Seq));
+            lastError.Transaction = transaction;
+            var last = lastError.ExecuteScalar() as string;
+            using var poison = SqliteDatabase.Command(connection, "INSERT INTO poison(payload, reason, failed_ticks) VALUES ($payload, $reason, $now);",
+                ("$payload", message.Payload), ("$reason", last is null ? reason : $"{reason} Last error: {last}"), ("$now", time.GetUtcNow().UtcTicks));
+            poison.Transaction = transaction;
+            poison.ExecuteNonQuery();
+            using var delete = SqliteDatabase.Command(connection, "DELETE FROM queue WHERE seq = $seq;", ("$seq", receipt.Seq));
+            delete.Transaction = transaction;
+            return delete.ExecuteNonQuery();
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task AddAsync(string payload, string reason, CancellationToken cancellationToken)
+    {
+        Execute("INSERT INTO poison(payload, reason, failed_ticks) VALUES ($payload, $reason, $now);",
+            ("$payload", payload), ("$reason", reason), ("$now", time.GetUtcNow().UtcTicks));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Messages waiting (visible or leased).</summary>
+    public int Count() => database.Run(connection =>
+    {
+        using var count = SqliteDatabase.Command(connection, "SELECT count(*) FROM queue;");
+        return Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture);
+    });
+
+    /// <summary>The poison entries, oldest first: payload and reason.</summary>
+    public IReadOnlyList<(string Payload, string Reason)> Poisoned() => database.Run(connection =>
+    {
+        using var select = SqliteDatabase.Command(connection, "SELECT payload, reason FROM poison ORDER BY seq;");
+        using var reader = select.ExecuteReader();
+        var entries = new List<(string, string)>();
+        while (reader.Read())
+        {
+            entries.Add((reader.GetString(0), reader.GetString(1)));
+        }
+
+        return entries;
+    });
+
+    private void Execute(string sql, params (string Name, object? Value)[] parameters) => database.Run(connection =>
+    {
+        using var command = SqliteDatabase.Command(connection, sql, parameters);
+        return command.ExecuteNonQuery();
+    });
+
+    private sealed record Receipt(long Seq, int Count);
+}

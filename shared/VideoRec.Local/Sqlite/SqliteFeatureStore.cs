@@ -1,0 +1,252 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using VideoRec.Core.Domain;
+using VideoRec.Core.Ingestion;
+
+namespace VideoRec.Local.Sqlite;
+
+/// <summary>
+/// The embedded feature store: raw events keyed by event id (so re-applying one is a no-op), user aggregates and
+/// video statistics as JSON documents, user vectors as float blobs, the catalogue and profiles, and deletion
+/// tombstones, in one SQLite file. <see cref="ApplyAsync"/> runs as one transaction: a crash leaves either all of a
+/// batch or none of it.
+/// </summary>
+/// <param name="database">The database.</param>
+public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    /// <inheritdoc />
+    public Task<ApplyResult> ApplyAsync(IReadOnlyList<IngestEvent> events, IngestionRules rules, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(database.InTransaction((connection, transaction) => Apply(connection, transaction, events, rules, cancellationToken)));
+    }
+
+    private static ApplyResult Apply(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<IngestEvent> events, IngestionRules rules,
+        CancellationToken cancellationToken)
+    {
+        var outcomes = new EventOutcome[events.Count];
+        var tombstones = new Dictionary<string, long?>(StringComparer.Ordinal);
+        using var tombstone = Prepared(connection, transaction, "SELECT deleted_at_ticks FROM deleted_users WHERE user_id = $user;", "$user");
+        using var insert = Prepared(connection, transaction,
+            "INSERT OR IGNORE INTO events(event_id, user_id, video_id, type, seconds, text, device, lat, lon, ticks) VALUES ($id, $user, $video, $type, $seconds, $text, $device, $lat, $lon, $ticks);",
+            "$id", "$user", "$video", "$type", "$seconds", "$text", "$device", "$lat", "$lon", "$ticks");
+        var applied = new List<IngestEvent>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            ref var deletedAt = ref CollectionsMarshal.GetValueRefOrAddDefault(tombstones, e.UserId, out var known);
+            if (!known)
+            {
+                tombstone.Parameters[0].Value = e.UserId;
+                deletedAt = tombstone.ExecuteScalar() is long ticks ? ticks : null;
+            }
+
+            if (deletedAt is { } deleted && e.Timestamp.UtcTicks <= deleted)
+            {
+                outcomes[i] = EventOutcome.UserDeleted;
+                continue;
+            }
+
+            Bind(insert, e.EventId, e.UserId, e.VideoId, (int)e.Type, e.Seconds, e.Text, e.Device, e.Location?.Latitude, e.Location?.Longitude, e.Timestamp.UtcTicks);
+            if (insert.ExecuteNonQuery() == 1)
+            {
+                outcomes[i] = EventOutcome.Applied;
+                applied.Add(e);
+            }
+            else
+            {
+                outcomes[i] = EventOutcome.Duplicate;
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        var options = rules.Options;
+        var durations = Durations(connection, transaction, applied.Where(e => e.VideoId is not null).Select(e => e.VideoId!).Distinct(StringComparer.Ordinal));
+        UpdateDocuments<UserAggregates>(connection, transaction, "user_aggregates", "user_id", applied.GroupBy(e => e.UserId, StringComparer.Ordinal),
+            id => new UserAggregates { UserId = id }, (aggregates, e) => aggregates.Apply(e, options.RecentListLength));
+        UpdateDocuments<VideoStatistics>(connection, transaction, "video_statistics", "video_id",
+            applied.Where(e => e.VideoId is not null).GroupBy(e => e.VideoId!, StringComparer.Ordinal),
+            id => new VideoStatistics { VideoId = id }, (statistics, e) => statistics.Apply(e, durations.TryGetValue(e.VideoId!, out var d) ? d : null, options));
+
+        if (rules.Vectors is { } vectors)
+        {
+            foreach (var user in applied.Where(IngestionRules.ChangesFeedback).Select(e => e.UserId).Distinct(StringComparer.Ordinal))
+            {
+                var history = UserEvents(connection, transaction, user);
+                var vector = vectors.Refresh(user, history, Durations(connection, transaction, history.Where(e => e.VideoId is not null).Select(e => e.VideoId!).Distinct(StringComparer.Ordinal)));
+                WriteVector(connection, transaction, user, vector);
+            }
+        }
+
+        return new ApplyResult(outcomes);
+    }
+
+    private static void UpdateDocuments<T>(SqliteConnection connection, SqliteTransaction transaction, string table, string key,
+        IEnumerable<IGrouping<string, IngestEvent>> groups, Func<string, T> create, Action<T, IngestEvent> apply)
+    {
+        using var read = Prepared(connection, transaction, $"SELECT json FROM {table} WHERE {key} = $id;", "$id");
+        using var write = Prepared(connection, transaction, $"INSERT OR REPLACE INTO {table}({key}, json) VALUES ($id, $json);", "$id", "$json");
+        foreach (var group in groups)
+        {
+            read.Parameters[0].Value = group.Key;
+            var document = read.ExecuteScalar() is string json ? JsonSerializer.Deserialize<T>(json, Json)! : create(group.Key);
+            foreach (var e in group)
+            {
+                apply(document, e);
+            }
+
+            Bind(write, group.Key, JsonSerializer.Serialize(document, Json));
+            write.ExecuteNonQuery();
+        }
+    }
+
+    private static void WriteVector(SqliteConnection connection, SqliteTransaction transaction, string user, UserVector? vector)
+    {
+        using var command = vector is null
+            ? Command(connection, transaction, "DELETE FROM user_vectors WHERE user_id = $user;", ("$user", user))
+            : Command(connection, transaction, "INSERT OR REPLACE INTO user_vectors(user_id, model_version, vector, as_of_ticks) VALUES ($user, $version, $vector, $asOf);",
+                ("$user", user), ("$version", vector.ModelVersion), ("$vector", MemoryMarshal.AsBytes(vector.Vector.AsSpan()).ToArray()), ("$asOf", vector.AsOf.UtcTicks));
+        command.ExecuteNonQuery();
+    }
+
+    private static Dictionary<string, double> Durations(SqliteConnection connection, SqliteTransaction? transaction, IEnumerable<string> videoIds)
+    {
+        var durations = new Dictionary<string, double>(StringComparer.Ordinal);
+        using var read = Prepared(connection, transaction, "SELECT duration FROM videos WHERE video_id = $id AND duration IS NOT NULL;", "$id");
+        foreach (var id in videoIds)
+        {
+            read.Parameters[0].Value = id;
+            if (read.ExecuteScalar() is double duration)
+            {
+                durations[id] = duration;
+            }
+        }
+
+        return durations;
+    }
+
+    private static List<IngestEvent> UserEvents(SqliteConnection connection, SqliteTransaction? transaction, string userId)
+    {
+        using var command = Command(connection, transaction,
+            "SELECT event_id, video_id, type, seconds, text, device, lat, lon, ticks FROM events WHERE user_id = $user ORDER BY ticks, event_id;", ("$user", userId));
+        using var reader = command.ExecuteReader();
+        var events = new List<IngestEvent>();
+        while (reader.Read())
+        {
+            events.Add(new IngestEvent(reader.GetString(0), userId, reader.IsDBNull(1) ? null : reader.GetString(1), (InteractionType)reader.GetInt32(2),
+                new DateTimeOffset(reader.GetInt64(8), TimeSpan.Zero))
+            {
+                Seconds = reader.IsDBNull(3) ? null : reader.GetDouble(3),
+                Text = reader.IsDBNull(4) ? null : reader.GetString(4),
+                Device = reader.IsDBNull(5) ? null : reader.GetString(5),
+                Location = reader.IsDBNull(6) ? null : new GeoLocation(reader.GetDouble(6), reader.GetDouble(7)),
+            });
+        }
+
+        return events;
+    }
+
+    /// <inheritdoc />
+    public Task<UserAggregates?> GetUserAggregatesAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadDocument<UserAggregates>("user_aggregates", "user_id", userId));
+
+    /// <inheritdoc />
+    public Task<VideoStatistics?> GetVideoStatisticsAsync(string videoId, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadDocument<VideoStatistics>("video_statistics", "video_id", videoId));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<IngestEvent>> GetUserEventsAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<IngestEvent>>(database.Run(connection => UserEvents(connection, null, userId)));
+
+    /// <inheritdoc />
+    public Task<UserVector?> GetUserVectorAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(database.Run(connection =>
+    {
+        using var command = Command(connection, null, "SELECT model_version, vector, as_of_ticks FROM user_vectors WHERE user_id = $user;", ("$user", userId));
+        using var reader = command.ExecuteReader();
+        return reader.Read()
+            ? new UserVector(reader.GetString(0), MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(1)).ToArray(), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero))
+            : null;
+    }));
+
+    /// <inheritdoc />
+    public Task<UpsertOutcome> UpsertVideoAsync(Video video, CancellationToken cancellationToken) => Task.FromResult(database.InTransaction((connection, transaction) =>
+    {
+        using var exists = Command(connection, transaction, "SELECT 1 FROM videos WHERE video_id = $id;", ("$id", video.Id));
+        var outcome = exists.ExecuteScalar() is null ? UpsertOutcome.Created : UpsertOutcome.Updated;
+        using var write = Command(connection, transaction, "INSERT OR REPLACE INTO videos(video_id, json, duration) VALUES ($id, $json, $duration);",
+            ("$id", video.Id), ("$json", JsonSerializer.Serialize(video, Json)), ("$duration", video.DurationSeconds));
+        write.ExecuteNonQuery();
+        return outcome;
+    }));
+
+    /// <inheritdoc />
+    public Task<Video?> GetVideoAsync(string videoId, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadDocument<Video>("videos", "video_id", videoId));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyDictionary<string, double>> GetVideoDurationsAsync(IReadOnlyCollection<string> videoIds, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyDictionary<string, double>>(database.Run(connection => Durations(connection, null, videoIds)));
+
+    /// <inheritdoc />
+    public Task<UpsertOutcome> UpsertUserAsync(UserProfile profile, CancellationToken cancellationToken) => Task.FromResult(database.InTransaction((connection, transaction) =>
+    {
+        using var exists = Command(connection, transaction, "SELECT 1 FROM users WHERE user_id = $id;", ("$id", profile.Id));
+        var outcome = exists.ExecuteScalar() is null ? UpsertOutcome.Created : UpsertOutcome.Updated;
+        using var write = Command(connection, transaction, "INSERT OR REPLACE INTO users(user_id, json) VALUES ($id, $json);",
+            ("$id", profile.Id), ("$json", JsonSerializer.Serialize(profile, Json)));
+        write.ExecuteNonQuery();
+        return outcome;
+    }));
+
+    /// <inheritdoc />
+    public Task<UserProfile?> GetUserAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult(ReadDocument<UserProfile>("users", "user_id", userId));
+
+    /// <inheritdoc />
+    public Task<bool> DeleteUserAsync(string userId, DateTimeOffset deletedAt, CancellationToken cancellationToken) => Task.FromResult(database.InTransaction((connection, transaction) =>
+    {
+        var removed = 0;
+        foreach (var table in new[] { "events", "user_aggregates", "user_vectors", "users" })
+        {
+            using var delete = Command(connection, transaction, $"DELETE FROM {table} WHERE user_id = $user;", ("$user", userId));
+            removed += delete.ExecuteNonQuery();
+        }
+
+        using var tombstone = Command(connection, transaction,
+            "INSERT INTO deleted_users(user_id, deleted_at_ticks) VALUES ($user, $at) ON CONFLICT(user_id) DO UPDATE SET deleted_at_ticks = max(deleted_at_ticks, excluded.deleted_at_ticks);",
+            ("$user", userId), ("$at", deletedAt.UtcTicks));
+        tombstone.ExecuteNonQuery();
+        return removed > 0;
+    }));
+
+    private T? ReadDocument<T>(string table, string key, string id) where T : class => database.Run(connection =>
+    {
+        using var command = Command(connection, null, $"SELECT json FROM {table} WHERE {key} = $id;", ("$id", id));
+        return command.ExecuteScalar() is string json ? JsonSerializer.Deserialize<T>(json, Json) : null;
+    });
+
+    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
+    {
+        var command = SqliteDatabase.Command(connection, sql, parameters);
+        command.Transaction = transaction;
+        return command;
+    }
+
+    private static SqliteCommand Prepared(SqliteConnection connection, SqliteTransaction? transaction, string sql, params string[] names)
+    {
+        var command = Command(connection, transaction, sql, names.Select(n => (n, (object?)null)).ToArray());
+        command.Prepare();
+        return command;
+    }
+
+    private static void Bind(SqliteCommand command, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+    }
+}
