@@ -30,8 +30,19 @@ public static class RequestBody
     }
 
     /// <summary>Whether the declared media type is JSON (or absent, which is taken as JSON).</summary>
-    public static bool IsJson(HttpRequest request) =>
-        string.IsNullOrEmpty(request.ContentType) ||
-        request.ContentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) ||
-        request.ContentType.Contains("+json", StringComparison.OrdinalIgnoreCase);
+    public static bool IsJson(HttpRequest request)
+    {
+        if (string.IsNullOrEmpty(request.ContentType))
+        {
+            return true;
+        }
+
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var media) || media.MediaType.Value is not { } type)
+        {
+            return false;
+        }
+
+        return type.Equals("application/json", StringComparison.OrdinalIgnoreCase) ||
+            (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.EndsWith("+json", StringComparison.OrdinalIgnoreCase));
+    }
 }

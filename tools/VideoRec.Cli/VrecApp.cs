@@ -8,7 +8,7 @@ public static class VrecApp
 {
     public static RootCommand Create()
     {
-        var bench = new Command("bench", "Performance benchmarks; figures are printed and written with --json.") { BenchWalsCommand.Create() };
+        var bench = new Command("bench", "Performance benchmarks; figures are printed and written with --json.") { BenchWalsCommand.Create(), BenchIngestCommand.Create() };
         return new RootCommand("vrec: import, evaluate, tune, train, recommend, serve and benchmark the VideoRec homepage recommender.")
         {
             DemoCommand.Create(),
@@ -19,6 +19,8 @@ public static class VrecApp
             RecommendCommands.Recommend(),
             RecommendCommands.Similar(),
             ServeCommand.Create(),
+            IngestCommands.Ingest(),
+            IngestCommands.Worker(),
             bench,
         };
     }

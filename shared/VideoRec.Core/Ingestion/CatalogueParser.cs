@@ -94,6 +94,11 @@ public static class CatalogueParser
 
         using (document)
         {
+            if (JsonFieldReader.FirstUnpairedSurrogate(body, 8) is var surrogate and >= 0)
+            {
+                return Outcome<T>.Invalid("body", $"The body is not valid JSON: a string escapes an unpaired UTF-16 surrogate (at byte offset {surrogate}).");
+            }
+
             if (document.RootElement.ValueKind != JsonValueKind.Object)
             {
                 return Outcome<T>.Invalid("body", $"The body must be a JSON object, found {JsonFieldReader.Kind(document.RootElement)}.");

@@ -98,7 +98,9 @@ public static class EventBatchParser
     };
 
     /// <summary>ISO 8601 date and time with 'Z' or a numeric offset; the fraction of a second is optional.</summary>
-    private static readonly string[] TimestampFormats = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
+    private static readonly string[] TimestampFormats = ["yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFzzz"];
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     private static readonly HashSet<string> Fields = new(StringComparer.Ordinal)
     {
@@ -122,6 +124,11 @@ public static class EventBatchParser
             return Fail(413, "body", $"The body is {body.Length:N0} bytes; the limit is {options.MaxBodyBytes:N0}.");
         }
 
+        if (body.StartsWith(Utf8Bom))
+        {
+            body = body[Utf8Bom.Length..];
+        }
+
         if (!Utf8.IsValid(body))
         {
             var offset = FirstInvalidUtf8(body);
@@ -140,6 +147,11 @@ public static class EventBatchParser
 
         using (document)
         {
+            if (JsonFieldReader.FirstUnpairedSurrogate(body, 8) is var surrogate and >= 0)
+            {
+                return Fail(400, "body", $"The body is not valid JSON: a string escapes an unpaired UTF-16 surrogate (at byte offset {surrogate}).");
+            }
+
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Array)
             {
@@ -199,7 +211,8 @@ public static class EventBatchParser
         {
             if (!Fields.Contains(property.Name))
             {
-                errors[property.Name] = [$"Unknown field '{Excerpt(property.Name)}'; the fields are {string.Join(", ", Fields)}."];
+                // A field without a name is keyed by the event, so that every key names something.
+                errors[property.Name.Length == 0 ? "event" : property.Name] = [$"Unknown field '{Excerpt(property.Name)}'; the fields are {string.Join(", ", Fields)}."];
             }
         }
 
@@ -301,14 +314,14 @@ public static class EventBatchParser
 
                 if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var seconds) || !double.IsFinite(seconds))
                 {
-                    errors["value"] = [$"value must be a number of seconds for a {TypeName(type)}, found {Show(value)}."];
+                    errors["value"] = [$"value must be a number of seconds for {WithArticle(type)}, found {Show(value)}."];
                     return (null, null);
                 }
 
                 var max = type == InteractionType.Watch ? options.MaxWatchSecondsUnknownDuration : options.MaxDwellSeconds;
                 if (seconds < 0 || seconds > max)
                 {
-                    errors["value"] = [$"value must be between 0 and {max:G} seconds for a {TypeName(type)}, found {seconds:G}."];
+                    errors["value"] = [$"value must be between 0 and {max:G} seconds for {WithArticle(type)}, found {seconds:G}."];
                     return (null, null);
                 }
 
@@ -319,7 +332,7 @@ public static class EventBatchParser
                 var what = type == InteractionType.Search ? "query" : "comment";
                 if (!present || value.ValueKind != JsonValueKind.String)
                 {
-                    errors["value"] = [present ? $"value (the {what}) must be a string, found {Kind(value)}." : $"value (the {what}) is required for a {TypeName(type)}."];
+                    errors["value"] = [present ? $"value (the {what}) must be a string, found {Kind(value)}." : $"value (the {what}) is required for {WithArticle(type)}."];
                     return (null, null);
                 }
 
@@ -346,12 +359,14 @@ public static class EventBatchParser
             default:
                 if (present)
                 {
-                    errors["value"] = [$"value must be absent for a {TypeName(type)}."];
+                    errors["value"] = [$"value must be absent for {WithArticle(type)}."];
                 }
 
                 return (null, null);
         }
     }
+
+    private static string WithArticle(InteractionType type) => type == InteractionType.Impression ? "an impression" : "a " + TypeName(type);
 
     private static string? Device(JsonElement element, IngestionOptions options, Dictionary<string, string[]> errors)
     {
@@ -389,7 +404,7 @@ public static class EventBatchParser
         {
             if (property.Name is not "lat" and not "lon")
             {
-                errors["location." + property.Name] = [$"Unknown field 'location.{Excerpt(property.Name)}'; location has lat and lon."];
+                errors[property.Name.Length == 0 ? "location" : "location." + property.Name] = [$"Unknown field 'location.{Excerpt(property.Name)}'; location has lat and lon."];
             }
         }
 

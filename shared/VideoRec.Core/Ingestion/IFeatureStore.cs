@@ -95,7 +95,11 @@ public interface IFeatureStore
     Task<bool> DeleteUserAsync(string userId, DateTimeOffset deletedAt, CancellationToken cancellationToken);
 }
 
-/// <summary>Computes a user's vector from their full history; <c>null</c> when it cannot (no model, no known video).</summary>
+/// <summary>
+/// Computes a user's vector from their full history; <c>null</c> when it cannot (no model, no known video). The result
+/// must depend only on the events that change feedback (<see cref="IngestionRules.ChangesFeedback"/>): the store
+/// refreshes vectors only when such events arrive, so anything else would make vectors depend on arrival order.
+/// </summary>
 public interface IUserVectorRefresher
 {
     /// <summary>The vector for <paramref name="history"/> (the user's events ordered by time and event id).</summary>

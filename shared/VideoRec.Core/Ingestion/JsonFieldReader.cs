@@ -19,7 +19,8 @@ internal sealed partial class JsonFieldReader(JsonElement element, IReadOnlyColl
         {
             if (!allowed.Contains(property.Name))
             {
-                Errors[property.Name] = [$"Unknown field '{Excerpt(property.Name)}'; the fields are {string.Join(", ", allowed)}."];
+                // A field without a name is keyed by the body, so that every key names something.
+                Errors[property.Name.Length == 0 ? "body" : property.Name] = [$"Unknown field '{Excerpt(property.Name)}'; the fields are {string.Join(", ", allowed)}."];
             }
         }
     }
@@ -171,6 +172,32 @@ internal sealed partial class JsonFieldReader(JsonElement element, IReadOnlyColl
 
     private bool Present(string field, out JsonElement value) =>
         element.TryGetProperty(field, out value) && value.ValueKind != JsonValueKind.Null;
+
+    /// <summary>
+    /// The byte offset of the first string or property name whose escapes spell an unpaired UTF-16 surrogate (such as
+    /// <c>"\uD800"</c>), or -1. The JSON reader accepts such escapes, but reading the string throws, so callers refuse
+    /// the body first. <paramref name="json"/> must already have parsed as JSON.
+    /// </summary>
+    internal static long FirstUnpairedSurrogate(ReadOnlySpan<byte> json, int maxDepth)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = maxDepth });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return reader.TokenStartIndex;
+                }
+            }
+        }
+
+        return -1;
+    }
 
     internal static string Kind(JsonElement value) => value.ValueKind switch
     {

@@ -16,8 +16,11 @@ public sealed class QueueWorker(IEventQueueSource source, EventBatchProcessor pr
 {
     private readonly ILogger _logger = logger ?? NullLogger<QueueWorker>.Instance;
 
-    /// <summary>How long a received message stays hidden from other consumers.</summary>
-    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>How long a received message stays hidden from other consumers (a crashed worker's messages come back after it). Default 1 minute.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Messages taken per receive. Default 8: small enough that a crash holds back little work.</summary>
+    public int ReceiveBatch { get; init; } = 8;
 
     /// <summary>Processes up to <paramref name="maxMessages"/> visible messages once.</summary>
     /// <returns>The number of messages handled (completed, released or poisoned).</returns>
@@ -39,7 +42,7 @@ public sealed class QueueWorker(IEventQueueSource source, EventBatchProcessor pr
         {
             try
             {
-                if (await DrainOnceAsync(32, cancellationToken) == 0)
+                if (await DrainOnceAsync(ReceiveBatch, cancellationToken) == 0)
                 {
                     await Task.Delay(idle, cancellationToken);
                 }

@@ -55,6 +55,8 @@ public sealed class WalsFoldInRefresher(IModelBundleProvider bundles) : IUserVec
         }
 
         var vector = bundle.Wals.FoldIn(videos.ToArray(), strength.ToArray(), preference.ToArray());
-        return new UserVector(bundle.Version, vector, history.Max(e => e.Timestamp));
+        // As of the latest event the vector reflects: impressions and searches never change it, and the store refreshes
+        // only on events that do, so counting them here would make the time depend on arrival order.
+        return new UserVector(bundle.Version, vector, history.Where(IngestionRules.ChangesFeedback).Max(e => e.Timestamp));
     }
 }

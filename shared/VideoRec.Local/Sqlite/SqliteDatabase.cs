@@ -113,9 +113,9 @@ public sealed class SqliteDatabase
                     event_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, video_id TEXT, type INTEGER NOT NULL,
                     seconds REAL, text TEXT, device TEXT, lat REAL, lon REAL, ticks INTEGER NOT NULL) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS events_by_user ON events(user_id, ticks, event_id);
-                CREATE TABLE IF NOT EXISTS user_aggregates(user_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS user_aggregates(user_id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS user_vectors(user_id TEXT PRIMARY KEY, model_version TEXT NOT NULL, vector BLOB NOT NULL, as_of_ticks INTEGER NOT NULL) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS video_statistics(video_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS video_statistics(video_id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS videos(video_id TEXT PRIMARY KEY, json TEXT NOT NULL, duration REAL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS users(user_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS deleted_users(user_id TEXT PRIMARY KEY, deleted_at_ticks INTEGER NOT NULL) WITHOUT ROWID;

@@ -15,7 +15,7 @@ namespace VideoRec.Local.Sqlite;
 /// <param name="database">The database.</param>
 public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly JsonSerializerOptions Json = StoreJson.Default.Options;
 
     /// <inheritdoc />
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<IngestEvent> events, IngestionRules rules, CancellationToken cancellationToken)
@@ -66,10 +66,11 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         var options = rules.Options;
         var durations = Durations(connection, transaction, applied.Where(e => e.VideoId is not null).Select(e => e.VideoId!).Distinct(StringComparer.Ordinal));
         UpdateDocuments<UserAggregates>(connection, transaction, "user_aggregates", "user_id", applied.GroupBy(e => e.UserId, StringComparer.Ordinal),
-            id => new UserAggregates { UserId = id }, (aggregates, e) => aggregates.Apply(e, options.RecentListLength));
+            id => new UserAggregates { UserId = id }, (aggregates, e) => aggregates.Apply(e, options.RecentListLength), DocumentCodec.DecodeUser, DocumentCodec.Encode);
         UpdateDocuments<VideoStatistics>(connection, transaction, "video_statistics", "video_id",
             applied.Where(e => e.VideoId is not null).GroupBy(e => e.VideoId!, StringComparer.Ordinal),
-            id => new VideoStatistics { VideoId = id }, (statistics, e) => statistics.Apply(e, durations.TryGetValue(e.VideoId!, out var d) ? d : null, options));
+            id => new VideoStatistics { VideoId = id }, (statistics, e) => statistics.Apply(e, durations.TryGetValue(e.VideoId!, out var d) ? d : null, options),
+            DocumentCodec.DecodeVideo, DocumentCodec.Encode);
 
         if (rules.Vectors is { } vectors)
         {
@@ -85,20 +86,20 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
     }
 
     private static void UpdateDocuments<T>(SqliteConnection connection, SqliteTransaction transaction, string table, string key,
-        IEnumerable<IGrouping<string, IngestEvent>> groups, Func<string, T> create, Action<T, IngestEvent> apply)
+        IEnumerable<IGrouping<string, IngestEvent>> groups, Func<string, T> create, Action<T, IngestEvent> apply, Func<byte[], T> decode, Func<T, byte[]> encode)
     {
-        using var read = Prepared(connection, transaction, $"SELECT json FROM {table} WHERE {key} = $id;", "$id");
-        using var write = Prepared(connection, transaction, $"INSERT OR REPLACE INTO {table}({key}, json) VALUES ($id, $json);", "$id", "$json");
+        using var read = Prepared(connection, transaction, $"SELECT data FROM {table} WHERE {key} = $id;", "$id");
+        using var write = Prepared(connection, transaction, $"INSERT OR REPLACE INTO {table}({key}, data) VALUES ($id, $data);", "$id", "$data");
         foreach (var group in groups)
         {
             read.Parameters[0].Value = group.Key;
-            var document = read.ExecuteScalar() is string json ? JsonSerializer.Deserialize<T>(json, Json)! : create(group.Key);
+            var document = read.ExecuteScalar() is byte[] stored ? decode(stored) : create(group.Key);
             foreach (var e in group)
             {
                 apply(document, e);
             }
 
-            Bind(write, group.Key, JsonSerializer.Serialize(document, Json));
+            Bind(write, group.Key, encode(document));
             write.ExecuteNonQuery();
         }
     }
@@ -151,11 +152,11 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
 
     /// <inheritdoc />
     public Task<UserAggregates?> GetUserAggregatesAsync(string userId, CancellationToken cancellationToken) =>
-        Task.FromResult(ReadDocument<UserAggregates>("user_aggregates", "user_id", userId));
+        Task.FromResult(ReadBinary("user_aggregates", "user_id", userId, DocumentCodec.DecodeUser));
 
     /// <inheritdoc />
     public Task<VideoStatistics?> GetVideoStatisticsAsync(string videoId, CancellationToken cancellationToken) =>
-        Task.FromResult(ReadDocument<VideoStatistics>("video_statistics", "video_id", videoId));
+        Task.FromResult(ReadBinary("video_statistics", "video_id", videoId, DocumentCodec.DecodeVideo));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<IngestEvent>> GetUserEventsAsync(string userId, CancellationToken cancellationToken) =>
@@ -221,6 +222,12 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         tombstone.ExecuteNonQuery();
         return removed > 0;
     }));
+
+    private T? ReadBinary<T>(string table, string key, string id, Func<byte[], T> decode) where T : class => database.Run(connection =>
+    {
+        using var command = Command(connection, null, $"SELECT data FROM {table} WHERE {key} = $id;", ("$id", id));
+        return command.ExecuteScalar() is byte[] data ? decode(data) : null;
+    });
 
     private T? ReadDocument<T>(string table, string key, string id) where T : class => database.Run(connection =>
     {

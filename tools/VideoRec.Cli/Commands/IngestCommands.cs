@@ -1,0 +1,168 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json.Nodes;
+using Spectre.Console;
+using VideoRec.Cli.Infrastructure;
+using VideoRec.Core.Bundles;
+using VideoRec.Core.Ingestion;
+using VideoRec.Core.Serving;
+using VideoRec.Local.Sqlite;
+
+namespace VideoRec.Cli.Commands;
+
+/// <summary><c>vrec ingest</c> and <c>vrec worker</c>: the ingestion path without HTTP, on the embedded store and queue.</summary>
+public static class IngestCommands
+{
+    private static Option<string> Database() => new("--db")
+    {
+        Description = "SQLite file of the feature store and event queue.",
+        HelpName = "FILE",
+        DefaultValueFactory = _ => "vrec.db",
+    };
+
+    /// <summary>
+    /// <c>vrec ingest --file EVENTS.jsonl</c>: validates events exactly as POST /api/events does, in batches of up to
+    /// 1,000, and queues the accepted ones; a refused event is reported with its file line and fields.
+    /// </summary>
+    public static Command Ingest()
+    {
+        var database = Database();
+        var file = new Option<string>("--file") { Description = "Events, one JSON object per line (JSON Lines).", HelpName = "FILE", Required = true };
+        var json = CommonOptions.Json();
+        var command = new Command("ingest", "Validate events from a JSON Lines file (one event per line) as POST /api/events does and queue the accepted ones.") { database, file, json };
+        command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
+        {
+            var path = parse.GetValue(file)!;
+            JsonOutput.CheckWritable(parse.GetValue(json));
+            if (!File.Exists(path))
+            {
+                throw new CliException($"--file: {path} not found.");
+            }
+
+            var db = new SqliteDatabase(parse.GetValue(database)!);
+            var store = new SqliteFeatureStore(db);
+            var queue = new SqliteEventQueue(db, TimeProvider.System);
+            var options = new IngestionOptions();
+            var handler = new IngestionHandler(store, queue, options, TimeProvider.System);
+            var (accepted, rejected, batches) = (0, 0, 0);
+            var problems = new List<string>();
+            foreach (var lines in Chunks(path, options.MaxEventsPerRequest))
+            {
+                var chunk = new List<(int Line, string Text)>(lines.Count);
+                foreach (var (line, text) in lines)
+                {
+                    try
+                    {
+                        using var _ = System.Text.Json.JsonDocument.Parse(text);
+                        chunk.Add((line, text));
+                    }
+                    catch (System.Text.Json.JsonException e)
+                    {
+                        rejected++;
+                        problems.Add($"{path}:{line}: not a JSON value: {e.Message.Split(" LineNumber:", 2)[0]}");
+                    }
+                }
+
+                if (chunk.Count == 0)
+                {
+                    continue;
+                }
+
+                var body = Encoding.UTF8.GetBytes("[" + string.Join(",", chunk.Select(l => l.Text)) + "]");
+                var (failure, response) = await handler.AcceptEventsAsync(body, cancellationToken);
+                if (failure is not null)
+                {
+                    throw new CliException($"{path}:{chunk[0].Line}-{chunk[^1].Line}: {failure.Message}");
+                }
+
+                accepted += response!.Accepted.Count;
+                rejected += response.Rejected.Count;
+                batches += response.BatchId is null ? 0 : 1;
+                foreach (var r in response.Rejected)
+                {
+                    problems.Add($"{path}:{chunk[r.Index].Line}: {string.Join(" ", r.Errors.SelectMany(e => e.Value))}");
+                }
+            }
+
+            foreach (var problem in problems.Take(20))
+            {
+                Console.Error.WriteLine(problem);
+            }
+
+            if (problems.Count > 20)
+            {
+                Console.Error.WriteLine($"… and {problems.Count - 20} more refused events.");
+            }
+
+            AnsiConsole.MarkupLine($"Queued {accepted:N0} events in {batches:N0} batches; refused {rejected:N0}.");
+            JsonOutput.Write(parse.GetValue(json), new JsonObject { ["accepted"] = accepted, ["rejected"] = rejected, ["batches"] = batches });
+            return rejected > 0 ? 2 : 0;
+        }));
+        return command;
+    }
+
+    /// <summary><c>vrec worker</c>: drains the queue into the store (the local queue trigger), refreshing WALS vectors when a model is given.</summary>
+    public static Command Worker()
+    {
+        var database = Database();
+        var model = new Option<string?>("--model") { Description = "A model bundle (or folder with CURRENT) whose factors refresh user vectors by fold-in.", HelpName = "DIR" };
+        var untilEmpty = new Option<bool>("--until-empty") { Description = "Exit once the queue is empty instead of waiting for more." };
+        var command = new Command("worker", "Process the event queue into the feature store: aggregates, statistics and fold-in vectors.") { database, model, untilEmpty };
+        command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
+        {
+            var db = new SqliteDatabase(parse.GetValue(database)!);
+            var store = new SqliteFeatureStore(db);
+            var queue = new SqliteEventQueue(db, TimeProvider.System);
+            var options = new IngestionOptions();
+            var refresher = parse.GetValue(model) is { } path ? new WalsFoldInRefresher(new FixedModelBundleProvider(ModelBundle.Load(path))) : null;
+            var worker = new QueueWorker(queue, new EventBatchProcessor(store, new IngestionRules(options, refresher), queue), options);
+            if (!parse.GetValue(untilEmpty))
+            {
+                AnsiConsole.MarkupLine("Processing the queue (Ctrl+C to stop)…");
+                await worker.RunAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+                return 0;
+            }
+
+            var handled = 0;
+            int count;
+            while ((count = await worker.DrainOnceAsync(worker.ReceiveBatch, cancellationToken)) > 0 || queue.Count() > 0)
+            {
+                handled += count;
+                if (count == 0)
+                {
+                    await Task.Delay(100, cancellationToken);
+                }
+            }
+
+            AnsiConsole.MarkupLine($"Processed {handled:N0} queue messages; {queue.Poisoned().Count:N0} poison entries in total.");
+            return 0;
+        }));
+        return command;
+    }
+
+    private static IEnumerable<List<(int Line, string Text)>> Chunks(string path, int size)
+    {
+        var chunk = new List<(int, string)>(size);
+        var line = 0;
+        foreach (var text in File.ReadLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true)))
+        {
+            line++;
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                continue;
+            }
+
+            chunk.Add((line, text));
+            if (chunk.Count == size)
+            {
+                yield return chunk;
+                chunk = new List<(int, string)>(size);
+            }
+        }
+
+        if (chunk.Count > 0)
+        {
+            yield return chunk;
+        }
+    }
+}
