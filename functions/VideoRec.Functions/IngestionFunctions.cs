@@ -46,6 +46,7 @@ public sealed class IngestionFunctions(IngestionHandler handler, IngestionOption
         try
         {
             var outcome = await processor.ProcessAsync(batch, cancellationToken);
+            await processor.RefreshVectorsAsync(cancellationToken);
             logger.LogInformation("Batch {BatchId}: {Applied} applied, {Duplicates} duplicates, {Poisoned} poisoned.", batch.BatchId, outcome.Applied, outcome.Duplicates, outcome.Poisoned);
         }
         catch (Exception e) when (dequeueCount >= options.MaxDeliveryAttempts && e is not OperationCanceledException)

@@ -26,7 +26,8 @@ public static class ServiceCollectionExtensions
     {
         services.AddSingleton(options ?? new ServingOptions());
         services.AddSingleton(sp => new RecommendationHandler(
-            sp.GetRequiredService<IModelBundleProvider>(), sp.GetRequiredService<ServingOptions>(), sp.GetService<IFeatureStore>()));
+            sp.GetRequiredService<IModelBundleProvider>(), sp.GetRequiredService<ServingOptions>(), sp.GetService<IFeatureStore>(),
+            sp.GetService<IngestionRules>()?.Vectors));
         services.AddProblemDetails();
         return services;
     }
@@ -44,7 +45,8 @@ public static class ServiceCollectionExtensions
             sp.GetRequiredService<IngestionOptions>(),
             sp.GetService<IModelBundleProvider>() is { } bundles ? new WalsFoldInRefresher(bundles) : null));
         services.AddSingleton(sp => new IngestionHandler(
-            sp.GetRequiredService<IFeatureStore>(), sp.GetRequiredService<IEventQueue>(), sp.GetRequiredService<IngestionOptions>(), sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<IFeatureStore>(), sp.GetRequiredService<IEventQueue>(), sp.GetRequiredService<IngestionOptions>(), sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IngestionRules>().Vectors));
         services.AddSingleton(sp => new EventBatchProcessor(
             sp.GetRequiredService<IFeatureStore>(), sp.GetRequiredService<IngestionRules>(), sp.GetRequiredService<IPoisonSink>(),
             sp.GetService<Microsoft.Extensions.Logging.ILogger<EventBatchProcessor>>()));

@@ -41,7 +41,7 @@ public abstract class FeatureStoreContract
         var e10 = Watch("e10", "u2", "v1", T0.AddHours(1), 45.5); // next hour bucket; 45.5 < 90: no completion
 
         // Input order differs from time order: outcomes follow the input.
-        var result = await store.ApplyAsync([e10, e03, e01, e09, e02, e05, e04, e06, e08, e07], Rules(), None);
+        var result = await ApplyAsync(store, [e10, e03, e01, e09, e02, e05, e04, e06, e08, e07], Rules(), None);
 
         Assert.Equal(Enumerable.Repeat(EventOutcome.Applied, 10), result.Outcomes);
         Assert.Equal(10, result.Applied);
@@ -113,7 +113,7 @@ public abstract class FeatureStoreContract
     {
         var store = CreateStore();
 
-        var result = await store.ApplyAsync([], Rules(), None);
+        var result = await ApplyAsync(store, [], Rules(), None);
 
         Assert.Empty(result.Outcomes);
         Assert.Equal(0, result.Applied);
@@ -143,8 +143,8 @@ public abstract class FeatureStoreContract
         var c = Simple("c", "u1", "v1", InteractionType.Click, T0);
         var z = Impression("z", "u1", "v1", T0.AddMinutes(-1), null);
 
-        await store.ApplyAsync([b, a], Rules(), None);
-        await store.ApplyAsync([c, z], Rules(), None);
+        await ApplyAsync(store, [b, a], Rules(), None);
+        await ApplyAsync(store, [c, z], Rules(), None);
 
         Assert.Equal([z, c, a, b], await store.GetUserEventsAsync("u1", None));
     }
@@ -159,8 +159,8 @@ public abstract class FeatureStoreContract
         var wd = Watch("w-d", "u1", "v4", T0, 4);
         var we = Watch("w-e", "u1", "v5", T0.AddMinutes(1), 5);
 
-        await store.ApplyAsync([wd, wb], Rules(recent: 3), None);
-        await store.ApplyAsync([wc, we, wa], Rules(recent: 3), None);
+        await ApplyAsync(store, [wd, wb], Rules(recent: 3), None);
+        await ApplyAsync(store, [wc, we, wa], Rules(recent: 3), None);
 
         var aggregates = await store.GetUserAggregatesAsync("u1", None);
         Assert.NotNull(aggregates);
@@ -180,9 +180,9 @@ public abstract class FeatureStoreContract
         var store = CreateStore();
         var h = Hour(T0);
         // Window 3 h: with the latest view in hour h+5, hours h+3..h+5 are kept; views in h and h+2 are dropped.
-        await store.ApplyAsync([Watch("a", "u1", "v1", T0, 1), Watch("b", "u1", "v1", T0.AddHours(3), 1)], Rules(trendingWindowHours: 3), None);
-        await store.ApplyAsync([Watch("c", "u2", "v1", T0.AddHours(5), 1), Watch("d", "u2", "v1", T0.AddHours(2), 1)], Rules(trendingWindowHours: 3), None);
-        await store.ApplyAsync([Watch("e", "u3", "v1", T0.AddHours(4), 1), Watch("f", "u3", "v1", T0.AddHours(3).AddMinutes(59), 1)], Rules(trendingWindowHours: 3), None);
+        await ApplyAsync(store, [Watch("a", "u1", "v1", T0, 1), Watch("b", "u1", "v1", T0.AddHours(3), 1)], Rules(trendingWindowHours: 3), None);
+        await ApplyAsync(store, [Watch("c", "u2", "v1", T0.AddHours(5), 1), Watch("d", "u2", "v1", T0.AddHours(2), 1)], Rules(trendingWindowHours: 3), None);
+        await ApplyAsync(store, [Watch("e", "u3", "v1", T0.AddHours(4), 1), Watch("f", "u3", "v1", T0.AddHours(3).AddMinutes(59), 1)], Rules(trendingWindowHours: 3), None);
 
         var statistics = await store.GetVideoStatisticsAsync("v1", None);
 
@@ -204,11 +204,11 @@ public abstract class FeatureStoreContract
             Simple("l1", "u1", "v1", InteractionType.Like, T0.AddMinutes(1)),
             Impression("i1", "u2", "v1", T0.AddMinutes(2), 1.5),
         };
-        await store.ApplyAsync(events, rules, None);
+        await ApplyAsync(store, events, rules, None);
         var before = await SnapshotAsync(store, ["u1", "u2"], ["v1"]);
 
-        var again = await store.ApplyAsync(events, rules, None);
-        var single = await store.ApplyAsync([events[0]], rules, None);
+        var again = await ApplyAsync(store, events, rules, None);
+        var single = await ApplyAsync(store, [events[0]], rules, None);
 
         Assert.Equal([EventOutcome.Duplicate, EventOutcome.Duplicate, EventOutcome.Duplicate], again.Outcomes);
         Assert.Equal(0, again.Applied);
@@ -225,15 +225,15 @@ public abstract class FeatureStoreContract
         var c = Watch("c", "u1", "v2", T0.AddMinutes(2), 20);
         var d = Simple("d", "u2", "v1", InteractionType.Share, T0.AddMinutes(3));
         var mixed = CreateStore();
-        await mixed.ApplyAsync([a, b], Rules(), None);
+        await ApplyAsync(mixed, [a, b], Rules(), None);
 
-        var result = await mixed.ApplyAsync([c, a, d, b], Rules(), None);
+        var result = await ApplyAsync(mixed, [c, a, d, b], Rules(), None);
 
         Assert.Equal([EventOutcome.Applied, EventOutcome.Duplicate, EventOutcome.Applied, EventOutcome.Duplicate], result.Outcomes);
         Assert.Equal(2, result.Applied);
         Assert.Equal(2, result.Duplicates);
         var once = CreateStore();
-        await once.ApplyAsync([a, b, c, d], Rules(), None);
+        await ApplyAsync(once, [a, b, c, d], Rules(), None);
         Assert.Equal(await SnapshotAsync(once, ["u1", "u2"], ["v1", "v2"]), await SnapshotAsync(mixed, ["u1", "u2"], ["v1", "v2"]));
         var aggregates = await mixed.GetUserAggregatesAsync("u1", None);
         Assert.Equal(Json(Counts(("like", 1), ("watch", 2))), Json(aggregates!.Counts));
@@ -265,14 +265,14 @@ public abstract class FeatureStoreContract
         IngestionRules NewRules() => Rules(recent: 4, trendingWindowHours: 24, vectors: new RecordingRefresher(RecordingRefresher.FeedbackSummary));
 
         var single = await NewStoreAsync();
-        var singleResult = await single.ApplyAsync(inOrder, NewRules(), None);
+        var singleResult = await ApplyAsync(single, inOrder, NewRules(), None);
         Assert.Equal(400, singleResult.Applied);
 
         var shuffled = await NewStoreAsync();
         var shuffledRules = NewRules();
         foreach (var chunk in Chunks(random, Shuffle(random, events), 40))
         {
-            await shuffled.ApplyAsync(chunk, shuffledRules, None);
+            await ApplyAsync(shuffled, chunk, shuffledRules, None);
         }
 
         var twice = await NewStoreAsync();
@@ -285,7 +285,7 @@ public abstract class FeatureStoreContract
         random.Shuffle(deliveries);
         foreach (var chunk in deliveries)
         {
-            var result = await twice.ApplyAsync(chunk, twiceRules, None);
+            var result = await ApplyAsync(twice, chunk, twiceRules, None);
             applied += result.Applied;
             duplicates += result.Duplicates;
         }
@@ -311,8 +311,8 @@ public abstract class FeatureStoreContract
         await store.UpsertUserAsync(new UserProfile("u1") { Country = "FR" }, None);
         await store.UpsertUserAsync(new UserProfile("u2") { Country = "JP" }, None);
         var w1 = Watch("w1", "u1", "v1", T0, 10);
-        await store.ApplyAsync([w1, Simple("l1", "u1", "v1", InteractionType.Like, T0.AddMinutes(1)), Impression("i1", "u1", "v1", T0.AddMinutes(2), null)], rules, None);
-        await store.ApplyAsync([Watch("w2", "u2", "v1", T0.AddMinutes(3), 20)], rules, None);
+        await ApplyAsync(store, [w1, Simple("l1", "u1", "v1", InteractionType.Like, T0.AddMinutes(1)), Impression("i1", "u1", "v1", T0.AddMinutes(2), null)], rules, None);
+        await ApplyAsync(store, [Watch("w2", "u2", "v1", T0.AddMinutes(3), 20)], rules, None);
         Assert.NotNull(await store.GetUserVectorAsync("u1", None));
         var u2Before = await SnapshotAsync(store, ["u2"], []);
         var statisticsBefore = Json(await store.GetVideoStatisticsAsync("v1", None));
@@ -339,7 +339,7 @@ public abstract class FeatureStoreContract
         var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
         var rules = Rules(vectors: refresher);
         var w1 = Watch("w1", "u1", "v1", T0, 10);
-        await store.ApplyAsync([w1], rules, None);
+        await ApplyAsync(store, [w1], rules, None);
         var statisticsAfterW1 = await store.GetVideoStatisticsAsync("v1", None);
         Assert.True(await store.DeleteUserAsync("u1", T0.AddHours(1), None));
         refresher.Clear();
@@ -348,7 +348,7 @@ public abstract class FeatureStoreContract
         var late = Watch("late", "u1", "v1", T0.AddMinutes(30), 40);                       // happened before it, arrives now
         var after = Simple("after", "u1", "v1", InteractionType.Like, T0.AddHours(2));     // happened after it
         var other = Simple("other", "u2", "v1", InteractionType.Like, T0.AddMinutes(30));  // another user
-        var result = await store.ApplyAsync([redelivered, late, after, other], rules, None);
+        var result = await ApplyAsync(store, [redelivered, late, after, other], rules, None);
 
         Assert.Equal([EventOutcome.UserDeleted, EventOutcome.UserDeleted, EventOutcome.Applied, EventOutcome.Applied], result.Outcomes);
         Assert.Equal(2, result.Applied);
@@ -380,7 +380,7 @@ public abstract class FeatureStoreContract
     {
         var store = CreateStore();
         await store.UpsertUserAsync(new UserProfile("profile-only"), None);
-        await store.ApplyAsync([Impression("i1", "events-only", "v1", T0, 3)], Rules(), None);
+        await ApplyAsync(store, [Impression("i1", "events-only", "v1", T0, 3)], Rules(), None);
 
         Assert.True(await store.DeleteUserAsync("profile-only", T0.AddHours(1), None));
         Assert.True(await store.DeleteUserAsync("events-only", T0.AddHours(1), None));
@@ -487,13 +487,13 @@ public abstract class FeatureStoreContract
         var c1 = Simple("c1", "u1", "v1", InteractionType.Click, T0.AddMinutes(3));
 
         // Impressions and searches do not change feedback: no refresh.
-        await store.ApplyAsync([i1, s1], rules, None);
+        await ApplyAsync(store, [i1, s1], rules, None);
         Assert.Empty(refresher.Calls);
         Assert.Null(await store.GetUserVectorAsync("u1", None));
 
         // u2's watch does: one refresh with u2's whole history in (time, id) order and the known durations (v2 has none).
         answers.Enqueue(u2Vector);
-        await store.ApplyAsync([w1, i2, i3], rules, None);
+        await ApplyAsync(store, [w1, i2, i3], rules, None);
         var call = Assert.Single(refresher.Calls);
         Assert.Equal("u2", call.UserId);
         Assert.Equal([i2, w1], call.History);
@@ -503,14 +503,14 @@ public abstract class FeatureStoreContract
 
         // Another impression, and a duplicate of the watch: no refresh, the vector stays.
         refresher.Clear();
-        await store.ApplyAsync([i4], rules, None);
-        await store.ApplyAsync([w1], rules, None);
+        await ApplyAsync(store, [i4], rules, None);
+        await ApplyAsync(store, [w1], rules, None);
         Assert.Empty(refresher.Calls);
         AssertVector(u2Vector, await store.GetUserVectorAsync("u2", None));
 
         // A like (arriving late) for u2 and a click for u1: one refresh each. u2's answer is null: its vector is removed.
         answers.Enqueue(null);
-        await store.ApplyAsync([l1, c1], rules, None);
+        await ApplyAsync(store, [l1, c1], rules, None);
         var calls = refresher.Calls.OrderBy(c => c.UserId, StringComparer.Ordinal).ToArray();
         Assert.Equal(["u1", "u2"], calls.Select(c => c.UserId));
         Assert.Equal([i1, s1, i3, c1], calls[0].History);
@@ -535,7 +535,7 @@ public abstract class FeatureStoreContract
             InteractionType.Comment => Comment($"e{i}", $"u{i}", "v1", T0, "hello"),
             _ => Simple($"e{i}", $"u{i}", "v1", type, T0),
         }).ToArray();
-        await store.ApplyAsync(events, rules, None);
+        await ApplyAsync(store, events, rules, None);
 
         Assert.Equal(feedbackTypes.Select((_, i) => $"u{i}"), refresher.Calls.Select(c => c.UserId).Order(StringComparer.Ordinal));
         AssertVector(new UserVector("summary-1", [1, 12, 0], T0), await store.GetUserVectorAsync("u1", None));
@@ -545,6 +545,96 @@ public abstract class FeatureStoreContract
     // ---- Helpers ----
 
     /// <summary>Rules with the given recent-list length and trending window, and an optional refresher.</summary>
+    // ---- Deferred vector refresh and serving state ----
+
+    [Fact]
+    public async Task RefreshVectors_CoversEveryMarkedUserOnceWhateverTheNumberOfApplies_AndRespectsTheLimit()
+    {
+        var store = CreateStore();
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+        var rules = Rules(vectors: refresher);
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10)], rules, None);
+        await store.ApplyAsync([Simple("l1", "u1", "v2", InteractionType.Like, T0.AddMinutes(1)), Simple("c1", "u2", "v1", InteractionType.Click, T0)], rules, None);
+        await store.ApplyAsync([Impression("i1", "u3", "v1", T0, 1), Simple("l2", "u4", "v1", InteractionType.Like, T0)], rules, None);
+        Assert.Empty(refresher.Calls);
+        Assert.Null(await store.GetUserVectorAsync("u1", None));
+
+        var first = await store.RefreshVectorsAsync(refresher, 2, None);
+        var second = await store.RefreshVectorsAsync(refresher, 2, None);
+        var third = await store.RefreshVectorsAsync(refresher, 2, None);
+
+        Assert.Equal((2, 1, 0), (first, second, third));
+        Assert.Equal(["u1", "u2", "u4"], refresher.Calls.Select(c => c.UserId).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal(["w1", "l1"], Assert.Single(refresher.Calls, c => c.UserId == "u1").History.Select(e => e.EventId).ToArray());
+        Assert.NotNull(await store.GetUserVectorAsync("u1", None));
+        Assert.Null(await store.GetUserVectorAsync("u3", None));
+    }
+
+    [Fact]
+    public async Task Apply_WithoutARefresher_MarksNothing()
+    {
+        var store = CreateStore();
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10)], Rules(), None);
+
+        Assert.Equal(0, await store.RefreshVectorsAsync(new RecordingRefresher(RecordingRefresher.FeedbackSummary), 10, None));
+    }
+
+    [Fact]
+    public async Task ServingState_HoldsTheVectorTheConsumedVideosAndTheDeletionTime()
+    {
+        var store = CreateStore();
+        var rules = Rules(vectors: new RecordingRefresher(RecordingRefresher.FeedbackSummary));
+        await ApplyAsync(store,
+        [
+            Impression("i1", "u1", "v9", T0, 1),
+            Watch("w1", "u1", "v1", T0, 10),
+            Simple("d1", "u1", "v2", InteractionType.Dislike, T0),
+            Simple("c1", "u1", "v3", InteractionType.Click, T0),
+            new IngestEvent("s1", "u1", null, InteractionType.Search, T0) { Text = "cats" },
+        ], rules, None);
+
+        var state = await store.GetServingStateAsync("u1", None);
+
+        Assert.Equal(["v1", "v2", "v3"], state.ConsumedVideoIds.Order(StringComparer.Ordinal).ToArray());
+        Assert.NotNull(state.Vector);
+        Assert.Null(state.DeletedAt);
+        var nobody = await store.GetServingStateAsync("nobody", None);
+        Assert.Equal((null, 0, null), (nobody.Vector, nobody.ConsumedVideoIds.Count, nobody.DeletedAt));
+
+        await store.DeleteUserAsync("u1", T0.AddHours(1), None);
+        var deleted = await store.GetServingStateAsync("u1", None);
+        Assert.Equal((null, 0, (DateTimeOffset?)T0.AddHours(1)), (deleted.Vector, deleted.ConsumedVideoIds.Count, deleted.DeletedAt));
+    }
+
+    [Fact]
+    public async Task DeleteUser_AnEventTimedAfterTheDeletionButAppliedBeforeIt_StaysADuplicate()
+    {
+        // A client clock running ahead: the event says T0 + 2 h, it was applied before the deletion at T0 + 1 h.
+        var store = CreateStore();
+        var rules = Rules();
+        var ahead = Watch("ahead", "u1", "v1", T0.AddHours(2), 10);
+        await store.ApplyAsync([ahead], rules, None);
+        await store.DeleteUserAsync("u1", T0.AddHours(1), None);
+
+        var redelivered = await store.ApplyAsync([ahead], rules, None);
+
+        Assert.Equal([EventOutcome.Duplicate], redelivered.Outcomes);
+        Assert.Equal(1, (await store.GetVideoStatisticsAsync("v1", None))!.Views);
+        Assert.Null(await store.GetUserAggregatesAsync("u1", None));
+    }
+
+    /// <summary>Applies, then refreshes every marked vector, as the queue worker does after each round.</summary>
+    protected static async Task<ApplyResult> ApplyAsync(IFeatureStore store, IReadOnlyList<IngestEvent> events, IngestionRules rules, CancellationToken cancellationToken)
+    {
+        var result = await store.ApplyAsync(events, rules, cancellationToken);
+        if (rules.Vectors is { } vectors)
+        {
+            await store.RefreshVectorsAsync(vectors, int.MaxValue, cancellationToken);
+        }
+
+        return result;
+    }
+
     protected static IngestionRules Rules(int recent = 50, int trendingWindowHours = 14 * 24, IUserVectorRefresher? vectors = null) =>
         new(new IngestionOptions { RecentListLength = recent, TrendingWindowHours = trendingWindowHours }, vectors);
 

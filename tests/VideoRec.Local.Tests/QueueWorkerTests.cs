@@ -267,5 +267,11 @@ public sealed class QueueWorkerTests : IDisposable
 
         public Task<bool> DeleteUserAsync(string userId, DateTimeOffset deletedAt, CancellationToken cancellationToken) =>
             inner.DeleteUserAsync(userId, deletedAt, cancellationToken);
+
+        public Task<int> RefreshVectorsAsync(IUserVectorRefresher refresher, int maxUsers, CancellationToken cancellationToken) =>
+            inner.RefreshVectorsAsync(refresher, maxUsers, cancellationToken);
+
+        public Task<UserServingState> GetServingStateAsync(string userId, CancellationToken cancellationToken) =>
+            inner.GetServingStateAsync(userId, cancellationToken);
     }
 }

@@ -47,6 +47,10 @@ public static class LocalHost
     public static WebApplication Build(LocalHostOptions options)
     {
         var bundle = Core.Bundles.ModelBundle.Load(options.ModelPath);
+        // SQLite calls block their thread while another writer holds the database; enough threads up front keeps
+        // requests from queueing behind the thread pool's slow growth.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), Math.Max(io, 64));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(options.LogLevel);
         // A failed start (such as a port in use) is reported once by the caller, not also as a host log dump.

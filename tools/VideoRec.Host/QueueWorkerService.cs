@@ -11,5 +11,6 @@ public sealed class QueueWorkerService(QueueWorker worker) : BackgroundService
     public static TimeSpan Idle { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <inheritdoc />
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.Run(() => worker.RunAsync(Idle, stoppingToken), stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => worker.RunAsync(Idle, stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
 }

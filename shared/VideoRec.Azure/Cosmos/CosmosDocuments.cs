@@ -20,16 +20,30 @@ internal sealed record InteractionDocument(
 }
 
 /// <summary>
+/// What a deletion leaves of a raw interaction in <c>userState</c>: the same id <c>event:{eventId}</c> in the same
+/// partition, with no user data beyond the partition key, and the interaction's time to live (counted again from the
+/// deletion). Creating the interaction again fails with 409, so a redelivered event stays a duplicate, even one timed
+/// after the deletion (a client clock running ahead) that was applied before it. Not an interaction: reads skip it.
+/// </summary>
+internal sealed record ErasedInteractionDocument(string Id, string UserId, int? Ttl)
+{
+    /// <summary>Document kind.</summary>
+    public string Kind => CosmosDocuments.ErasedKind;
+}
+
+/// <summary>
 /// The user's aggregates in <c>userState</c> (id <c>aggregates</c>). After a deletion it stays as a tombstone:
 /// <see cref="Aggregates"/> is <c>null</c> and <see cref="DeletedAt"/> set. Every batch for the user creates this
 /// document or replaces it with its etag, so a batch racing a deletion fails, re-reads and sees the deletion.
-/// <see cref="VectorPending"/> is set by a batch whose events change the user's feedback and cleared once the vector
-/// is refreshed, so a redelivery after a crash between the two refreshes it (and a plain duplicate does not).
+/// <see cref="VectorPending"/> is the mark "waiting for a vector refresh": set by an apply batch whose new events change
+/// the user's feedback (when a refresher is configured), found by the cross-partition query of
+/// <see cref="CosmosFeatureStore.RefreshVectorsAsync"/>, and cleared in the batch that writes the refreshed vector, with
+/// the etag read before the history, so a mark set again by a newer apply is never lost. A tombstone has no mark.
 /// </summary>
 internal sealed record UserAggregatesDocument(string Id, string UserId, UserAggregates? Aggregates, DateTimeOffset? DeletedAt, bool? VectorPending = null)
 {
     /// <summary>Document kind.</summary>
-    public string Kind => "aggregates";
+    public string Kind => CosmosDocuments.AggregatesKind;
 }
 
 /// <summary>The user's WALS vector in <c>userState</c> (id <c>vector</c>).</summary>
@@ -82,19 +96,25 @@ internal enum CosmosOperationKind
 
     /// <summary>Replace; fails with 412 when the etag no longer matches and 404 when the document is gone.</summary>
     Replace,
+
+    /// <summary>Create or replace, unconditionally.</summary>
+    Upsert,
+
+    /// <summary>Delete; fails with 412 when the etag no longer matches and 404 when the document is gone.</summary>
+    Delete,
 }
 
 /// <summary>One operation of a transactional batch.</summary>
-/// <param name="Kind">Create or replace.</param>
+/// <param name="Kind">Create, replace, upsert or delete.</param>
 /// <param name="Id">The document id.</param>
-/// <param name="Document">The document.</param>
-/// <param name="IfMatchEtag">For a replace: the etag the document must still have.</param>
+/// <param name="Document">The document written, or for a delete the document as read.</param>
+/// <param name="IfMatchEtag">For a replace or a delete: the etag the document must still have.</param>
 internal sealed record CosmosOperation(CosmosOperationKind Kind, string Id, object Document, string? IfMatchEtag = null);
 
 /// <summary>
 /// A transactional batch in one partition of one container: one create per event (a raw interaction or a video
-/// marker), then the create or etag-guarded replace of the partition's state document, always the last operation.
-/// The service applies all of it or none.
+/// marker), or for a vector refresh the write or delete of the vector, then the create or etag-guarded replace of the
+/// partition's state document, always the last operation. The service applies all of it or none.
 /// </summary>
 /// <param name="Container">The container.</param>
 /// <param name="PartitionKey">The partition key value.</param>
@@ -129,6 +149,12 @@ internal static class CosmosDocuments
 
     /// <summary>The <c>kind</c> of raw interaction documents.</summary>
     public const string InteractionKind = "interaction";
+
+    /// <summary>The <c>kind</c> of what a deletion leaves of a raw interaction (<see cref="ErasedInteractionDocument"/>).</summary>
+    public const string ErasedKind = "erased";
+
+    /// <summary>The <c>kind</c> of aggregates documents (and tombstones).</summary>
+    public const string AggregatesKind = "aggregates";
 
     /// <summary>Most operations in one transactional batch (the service's limit).</summary>
     public const int MaxBatchOperations = 100;
@@ -196,6 +222,9 @@ internal static class CosmosDocuments
             ? type
             : throw new InvalidDataException($"Unknown interaction type '{name}' in a stored interaction.");
 
+    /// <summary>What a deletion leaves of the raw interaction <paramref name="id"/> of <paramref name="userId"/>: its id, partition key and time to live.</summary>
+    public static ErasedInteractionDocument Erased(string userId, string id, int? ttl) => new(id, userId, ttl);
+
     /// <summary>The marker document of <paramref name="e"/> in its video's partition.</summary>
     public static EventMarkerDocument Marker(IngestEvent e, TimeSpan timeToLive) =>
         new(MarkerId(e.EventId), e.VideoId ?? throw new ArgumentException("The event has no video.", nameof(e)), e.EventId, TtlSeconds(timeToLive));
@@ -227,10 +256,11 @@ internal static class CosmosDocuments
     /// <summary>
     /// The batch that applies <paramref name="events"/> (new to the store, at most <see cref="MaxEventsPerBatch"/>) in
     /// <paramref name="userId"/>'s partition of <c>userState</c>: a create per raw interaction (409 if the event was
-    /// applied before), then the aggregates with the events folded in, created when <paramref name="current"/> is
-    /// <c>null</c> and otherwise replaced if its etag is still <paramref name="etag"/> (412 if another writer was first).
-    /// When <paramref name="vectors"/> is set and an event changes feedback, the aggregates are marked
-    /// <see cref="UserAggregatesDocument.VectorPending"/> until the vector is refreshed.
+    /// applied before, or erased by a deletion after it was applied), then the aggregates with the events folded in,
+    /// created when <paramref name="current"/> is <c>null</c> and otherwise replaced if its etag is still
+    /// <paramref name="etag"/> (412 if another writer was first). When <paramref name="vectors"/> is set and an event
+    /// changes feedback, the aggregates are marked <see cref="UserAggregatesDocument.VectorPending"/>; a mark already
+    /// there stays. Nothing here refreshes the vector: <see cref="VectorRefreshBatch"/> does, later.
     /// </summary>
     public static CosmosBatch UserBatch(CosmosFeatureStoreOptions store, string userId, UserAggregatesDocument? current, string? etag,
         IReadOnlyList<IngestEvent> events, IngestionOptions options, bool vectors)
@@ -280,9 +310,34 @@ internal static class CosmosDocuments
         return new CosmosBatch(store.UserStateContainer, userId, [], [State(AggregatesId, Tombstone(userId, at), current is null, etag)]);
     }
 
-    /// <summary>A one-operation batch clearing <see cref="UserAggregatesDocument.VectorPending"/> if the aggregates still have <paramref name="etag"/>.</summary>
-    public static CosmosBatch VectorRefreshedBatch(CosmosFeatureStoreOptions store, UserAggregatesDocument current, string etag) =>
-        new(store.UserStateContainer, current.UserId, [], [State(AggregatesId, current with { VectorPending = null }, create: false, etag)]);
+    /// <summary>
+    /// The batch that stores a refreshed vector and clears the refresh mark, in the user's partition of <c>userState</c>:
+    /// the upsert of <paramref name="vector"/>, or when it is <c>null</c> the delete of <paramref name="stored"/> (if
+    /// there was one) with its etag, then the replace of the aggregates <paramref name="current"/> without
+    /// <see cref="UserAggregatesDocument.VectorPending"/> if they still have <paramref name="etag"/>. A 412 (or 404)
+    /// means an apply, another refresh or a deletion got in between: nothing is written, and the mark stays.
+    /// </summary>
+    /// <param name="store">Containers.</param>
+    /// <param name="current">The aggregates as read before the history the vector was computed from.</param>
+    /// <param name="etag">Their etag.</param>
+    /// <param name="stored">The vector document as read after them, with its etag, or <c>null</c>.</param>
+    /// <param name="vector">The refreshed vector, or <c>null</c> to have none.</param>
+    public static CosmosBatch VectorRefreshBatch(CosmosFeatureStoreOptions store, UserAggregatesDocument current, string etag, Stored<UserVectorDocument>? stored,
+        UserVector? vector)
+    {
+        var operations = new List<CosmosOperation>(2);
+        if (vector is not null)
+        {
+            operations.Add(new CosmosOperation(CosmosOperationKind.Upsert, VectorId, VectorDocument(current.UserId, vector)));
+        }
+        else if (stored is not null)
+        {
+            operations.Add(new CosmosOperation(CosmosOperationKind.Delete, VectorId, stored.Document, stored.ETag));
+        }
+
+        operations.Add(State(AggregatesId, current with { VectorPending = null }, create: false, etag));
+        return new CosmosBatch(store.UserStateContainer, current.UserId, [], operations.AsReadOnly());
+    }
 
     private static CosmosOperation State(string id, object document, bool create, string? etag) => create
         ? new CosmosOperation(CosmosOperationKind.Create, id, document)
@@ -309,7 +364,8 @@ internal static class CosmosDocuments
     /// ids keep their own partitions). Large values nobody filters on are not indexed: the vector (<c>/vector/*</c>),
     /// the aggregates with their recent lists (<c>/aggregates/*</c>), comment and query text (<c>/text/?</c>), the
     /// statistics' hourly buckets (<c>/statistics/*</c>) and profiles. A composite index (timestamp, eventId) serves
-    /// the ordered read of a user's interactions.
+    /// the ordered read of a user's interactions; <c>kind</c>, <c>vectorPending</c> and <c>userId</c> stay indexed for
+    /// the cross-partition query of the users waiting for a vector refresh.
     /// </summary>
     public static IReadOnlyList<ContainerProperties> Containers(CosmosFeatureStoreOptions store) =>
     [

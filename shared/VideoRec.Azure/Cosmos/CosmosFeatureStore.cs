@@ -10,17 +10,26 @@ namespace VideoRec.Azure.Cosmos;
 /// most once, and redelivery, duplicates and out-of-order arrival leave the store as one in-order delivery would.
 /// <para>
 /// Containers (see <see cref="EnsureCreatedAsync"/>): <c>userState</c> (partition <c>/userId</c>: raw interactions
-/// <c>event:{eventId}</c> with a time to live, <c>aggregates</c>, <c>vector</c>, <c>profile</c>), <c>videoState</c>
-/// (partition <c>/videoId</c>: <c>statistics</c> and per-event markers <c>event:{eventId}</c> with a time to live),
-/// <c>catalogue</c> (partition <c>/videoId</c>) and <c>deletions</c> (partition <c>/userId</c>).
+/// <c>event:{eventId}</c> with a time to live, or what a deletion left of them, <c>aggregates</c>, <c>vector</c>,
+/// <c>profile</c>), <c>videoState</c> (partition <c>/videoId</c>: <c>statistics</c> and per-event markers
+/// <c>event:{eventId}</c> with a time to live), <c>catalogue</c> (partition <c>/videoId</c>) and <c>deletions</c>
+/// (partition <c>/userId</c>).
 /// </para>
 /// <para>
 /// An apply runs, per user, transactional batches in the user's partition that create each new raw interaction
 /// (409 means the event was applied before: a duplicate) and replace the aggregates if their etag still matches (412
-/// means another writer was first: re-read and retry). Then, per video, batches in the video's partition that create
-/// the marker of each event and replace the statistics the same way; every event not refused for a deletion goes
-/// there, applied or duplicate, so an event whose user side landed before a crash is counted exactly once on
-/// redelivery. Then the vectors of the users whose feedback the events touch are computed from their whole history.
+/// means another writer was first: re-read and retry); with a refresher in the rules, the aggregates of a user whose
+/// new events change feedback are marked <c>vectorPending</c> in the same batch. Then, per video, batches in the
+/// video's partition that create the marker of each event and replace the statistics the same way; every event not
+/// refused for a deletion goes there, applied or duplicate, so an event whose user side landed before a crash is
+/// counted exactly once on redelivery. An apply computes no vector.
+/// </para>
+/// <para>
+/// <see cref="RefreshVectorsAsync"/> finds marked users with a cross-partition query, and for each reads the
+/// aggregates (with their etag), then the whole history, asks the refresher, and in one batch writes (or deletes) the
+/// vector and clears the mark if the aggregates' etag is unchanged. Otherwise an apply, another refresh or a deletion
+/// got in between: nothing is written, and it reads again. The mark survives any crash before that batch, so the next
+/// refresh catches up, and one refresh covers a user's events from every apply since the last.
 /// </para>
 /// </summary>
 public sealed class CosmosFeatureStore : IFeatureStore
@@ -80,13 +89,9 @@ public sealed class CosmosFeatureStore : IFeatureStore
         }
 
         var unique = firstIndex.Values.Order().ToList();
-        var vectorPending = new HashSet<string>(StringComparer.Ordinal);
         foreach (var user in unique.GroupBy(i => events[i].UserId, StringComparer.Ordinal))
         {
-            if (await ApplyUserAsync(user.Key, user.ToList(), events, outcomes, rules, cancellationToken))
-            {
-                vectorPending.Add(user.Key);
-            }
+            await ApplyUserAsync(user.Key, user.ToList(), events, outcomes, rules, cancellationToken);
         }
 
         foreach (var (index, first) in repeats)
@@ -101,37 +106,20 @@ public sealed class CosmosFeatureStore : IFeatureStore
             await ApplyVideoAsync(video.Key, video.Select(i => (events[i], MaybeCounted: outcomes[i] == EventOutcome.Duplicate)).ToList(), durations, rules.Options, cancellationToken);
         }
 
-        if (rules.Vectors is { } vectors)
-        {
-            // Users with newly applied feedback, and those whose last batch landed but whose vector was not refreshed
-            // (the process died in between) and whose feedback events are redelivered now.
-            var users = unique
-                .Where(i => IngestionRules.ChangesFeedback(events[i]) &&
-                    (outcomes[i] == EventOutcome.Applied || (outcomes[i] == EventOutcome.Duplicate && vectorPending.Contains(events[i].UserId))))
-                .Select(i => events[i].UserId)
-                .Distinct(StringComparer.Ordinal);
-            foreach (var user in users)
-            {
-                await RefreshVectorAsync(user, vectors, cancellationToken);
-            }
-        }
-
         return new ApplyResult(outcomes);
     }
 
-    /// <summary>Applies one user's events; returns whether their aggregates said a vector refresh was pending before this apply.</summary>
-    private async Task<bool> ApplyUserAsync(string userId, List<int> indices, IReadOnlyList<IngestEvent> events, EventOutcome[] outcomes, IngestionRules rules,
+    /// <summary>Applies one user's events (and marks the user for a vector refresh when they change feedback and the rules have a refresher).</summary>
+    private async Task ApplyUserAsync(string userId, List<int> indices, IReadOnlyList<IngestEvent> events, EventOutcome[] outcomes, IngestionRules rules,
         CancellationToken cancellationToken)
     {
         var pending = indices;
         var checkExisting = true;
         var conflicts = 0;
-        bool? vectorPending = null;
         while (pending.Count > 0)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var stored = await _gateway.ReadAsync<UserAggregatesDocument>(_options.UserStateContainer, userId, CosmosDocuments.AggregatesId, cancellationToken);
-            vectorPending ??= stored?.Document.VectorPending == true;
             if (stored?.Document.DeletedAt is { } deletedAt)
             {
                 pending = Settle(pending, i => events[i].Timestamp <= deletedAt, outcomes, EventOutcome.UserDeleted);
@@ -139,8 +127,9 @@ public sealed class CosmosFeatureStore : IFeatureStore
 
             if (checkExisting && stored is not null && pending.Count > 0)
             {
-                // Without an aggregates document the user has no interactions (they are written together), so only then
-                // ask; once asked, a later collision shows as a 409 in the batch.
+                // Without an aggregates document the user has no interactions (they are written together, and a deletion
+                // leaves the aggregates as a tombstone beside what it erased), so only then ask; once asked, a later
+                // collision shows as a 409 in the batch.
                 checkExisting = false;
                 var existing = await ExistingAsync(_options.UserStateContainer, "userId", userId, pending.Select(i => CosmosDocuments.InteractionId(events[i].EventId)).ToList(), cancellationToken);
                 pending = Settle(pending, i => existing.Contains(CosmosDocuments.InteractionId(events[i].EventId)), outcomes, EventOutcome.Duplicate);
@@ -170,8 +159,6 @@ public sealed class CosmosFeatureStore : IFeatureStore
                 Conflict(result, batch, $"user '{userId}'", ref conflicts);
             }
         }
-
-        return vectorPending == true;
     }
 
     private async Task ApplyVideoAsync(string videoId, List<(IngestEvent Event, bool MaybeCounted)> items, IReadOnlyDictionary<string, double> durations,
@@ -262,28 +249,88 @@ public sealed class CosmosFeatureStore : IFeatureStore
         return existing;
     }
 
-    private async Task RefreshVectorAsync(string userId, IUserVectorRefresher vectors, CancellationToken cancellationToken)
+    /// <inheritdoc />
+    /// <remarks>
+    /// The marked users come from a cross-partition query of <c>userState</c> (aggregates with <c>vectorPending</c>,
+    /// by user id, <c>TOP</c> <paramref name="maxUsers"/>). A user whose mark is gone when read (another worker refreshed
+    /// them, or they deleted their data) is skipped and not counted.
+    /// </remarks>
+    public async Task<int> RefreshVectorsAsync(IUserVectorRefresher refresher, int maxUsers, CancellationToken cancellationToken)
     {
-        // Read the aggregates before the history: if their etag is unchanged when the pending mark is cleared, no batch
-        // landed in between, so the history read covered everything the mark stood for.
-        var state = await _gateway.ReadAsync<UserAggregatesDocument>(_options.UserStateContainer, userId, CosmosDocuments.AggregatesId, cancellationToken);
-        var history = await GetUserEventsAsync(userId, cancellationToken);
-        var durations = await DurationsAsync(history.Where(e => e.VideoId is not null).Select(e => e.VideoId!), cancellationToken);
-        var vector = vectors.Refresh(userId, history, durations);
-        if (vector is null)
+        ArgumentNullException.ThrowIfNull(refresher);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxUsers);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (maxUsers == 0)
         {
-            await _gateway.DeleteAsync(_options.UserStateContainer, userId, CosmosDocuments.VectorId, cancellationToken);
-        }
-        else
-        {
-            await _gateway.UpsertAsync(_options.UserStateContainer, userId, CosmosDocuments.VectorDocument(userId, vector), cancellationToken);
+            return 0;
         }
 
-        if (state?.Document.VectorPending == true)
+        var users = await _gateway.QueryAcrossPartitionsAsync<PendingVectorRow>(_options.UserStateContainer, CosmosQueries.PendingVectorUsers(maxUsers), cancellationToken);
+        var refreshed = 0;
+        foreach (var user in users.Select(u => u.UserId).Distinct(StringComparer.Ordinal).Take(maxUsers))
         {
-            // A 412 means another batch landed meanwhile and marked the vector pending again; its apply refreshes it.
-            await _gateway.ExecuteAsync(CosmosDocuments.VectorRefreshedBatch(_options, state.Document, state.ETag), cancellationToken);
+            if (await RefreshVectorAsync(user, refresher, cancellationToken))
+            {
+                refreshed++;
+            }
         }
+
+        return refreshed;
+    }
+
+    /// <summary>Refreshes one marked user's vector; <c>false</c> when the mark was gone.</summary>
+    private async Task<bool> RefreshVectorAsync(string userId, IUserVectorRefresher refresher, CancellationToken cancellationToken)
+    {
+        var conflicts = 0;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+
+            // The aggregates before the history: every apply batch replaces them, so if their etag is unchanged when the
+            // refresh batch commits, the history read covers every event the mark stood for.
+            var state = await _gateway.ReadAsync<UserAggregatesDocument>(_options.UserStateContainer, userId, CosmosDocuments.AggregatesId, cancellationToken);
+            if (state?.Document.VectorPending != true)
+            {
+                return false;
+            }
+
+            var stored = await _gateway.ReadAsync<UserVectorDocument>(_options.UserStateContainer, userId, CosmosDocuments.VectorId, cancellationToken);
+            var history = await GetUserEventsAsync(userId, cancellationToken);
+            var vector = history.Count == 0
+                ? null
+                : refresher.Refresh(userId, history, await DurationsAsync(history.Where(e => e.VideoId is not null).Select(e => e.VideoId!), cancellationToken));
+            var batch = CosmosDocuments.VectorRefreshBatch(_options, state.Document, state.ETag, stored, vector);
+            var result = await _gateway.ExecuteAsync(batch, cancellationToken);
+            if (result.Succeeded)
+            {
+                return true;
+            }
+
+            // 412 or 404 on the vector or the aggregates: an apply (a newer mark), another refresh or a deletion got in
+            // between. Nothing was written and the mark is as that writer left it: read again.
+            if (result.FailedStatus is not (412 or 404))
+            {
+                throw new InvalidOperationException(
+                    $"Cosmos DB refused the vector refresh of user '{userId}': operation {result.FailedIndex} ({batch.Operations[result.FailedIndex].Id}) failed with HTTP {result.FailedStatus}.");
+            }
+
+            if (++conflicts > _options.MaxConflictRetries)
+            {
+                throw new StoreUnavailableException($"Cosmos DB: the state of user '{userId}' kept changing under {conflicts} vector refreshes (contention).");
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    /// <remarks>The vector and aggregates (for the deletion time) are point reads and the consumed videos one query in the user's partition, run together.</remarks>
+    public async Task<UserServingState> GetServingStateAsync(string userId, CancellationToken cancellationToken)
+    {
+        var vector = GetUserVectorAsync(userId, cancellationToken);
+        var state = _gateway.ReadAsync<UserAggregatesDocument>(_options.UserStateContainer, userId, CosmosDocuments.AggregatesId, cancellationToken);
+        var consumed = _gateway.QueryAsync<string>(_options.UserStateContainer, userId, CosmosQueries.ConsumedVideoIds(userId), cancellationToken);
+        await Task.WhenAll(vector, state, consumed);
+        var aggregates = (await state)?.Document;
+        return new UserServingState(await vector, (await consumed).Distinct(StringComparer.Ordinal).ToList(), aggregates?.DeletedAt, aggregates?.VectorPending == true);
     }
 
     private async Task<IReadOnlyDictionary<string, double>> DurationsAsync(IEnumerable<string> videoIds, CancellationToken cancellationToken)
@@ -343,10 +390,12 @@ public sealed class CosmosFeatureStore : IFeatureStore
 
     /// <inheritdoc />
     /// <remarks>
-    /// First the aggregates become a tombstone holding the deletion time (with the etag, so a batch racing the
-    /// deletion fails and re-reads it), then the deletion is recorded in <c>deletions</c>, then every other document
-    /// of the user's partition is deleted. Each step can be repeated, so a deletion that failed half-way is completed
-    /// by calling it again.
+    /// First the aggregates become a tombstone holding the deletion time and no refresh mark (with the etag, so a batch
+    /// or a vector refresh racing the deletion fails and re-reads it), then the deletion is recorded in
+    /// <c>deletions</c>, then each raw interaction of the user's partition is replaced by what
+    /// <see cref="CosmosDocuments.Erased"/> leaves of it (its id, so a redelivered event stays a duplicate) and every
+    /// other document is deleted. Each step can be repeated, so a deletion that failed half-way is completed by calling
+    /// it again.
     /// </remarks>
     public async Task<bool> DeleteUserAsync(string userId, DateTimeOffset deletedAt, CancellationToken cancellationToken)
     {
@@ -369,11 +418,19 @@ public sealed class CosmosFeatureStore : IFeatureStore
         }
 
         await _gateway.UpsertAsync(_options.DeletionsContainer, userId, CosmosDocuments.Deletion(userId, recorded), cancellationToken);
-        foreach (var id in await _gateway.QueryAsync<string>(_options.UserStateContainer, userId, CosmosQueries.UserDocumentIds(userId), cancellationToken))
+        foreach (var document in await _gateway.QueryAsync<UserDocumentRow>(_options.UserStateContainer, userId, CosmosQueries.UserDocuments(userId), cancellationToken))
         {
-            if (id != CosmosDocuments.AggregatesId)
+            switch (document.Kind)
             {
-                existed |= await _gateway.DeleteAsync(_options.UserStateContainer, userId, id, cancellationToken);
+                case CosmosDocuments.AggregatesKind or CosmosDocuments.ErasedKind:
+                    break;
+                case CosmosDocuments.InteractionKind:
+                    await _gateway.UpsertAsync(_options.UserStateContainer, userId, CosmosDocuments.Erased(userId, document.Id, document.Ttl), cancellationToken);
+                    existed = true;
+                    break;
+                default:
+                    existed |= await _gateway.DeleteAsync(_options.UserStateContainer, userId, document.Id, cancellationToken);
+                    break;
             }
         }
 

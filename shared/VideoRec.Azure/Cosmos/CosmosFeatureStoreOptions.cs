@@ -24,8 +24,9 @@ public sealed record CosmosFeatureStoreOptions
 
     /// <summary>
     /// How long raw interactions are kept (their per-item time to live; the user's other documents never expire);
-    /// <c>null</c> keeps them forever. Default 180 days. Fold-in sees only the interactions still kept, and a
-    /// redelivery of an event whose raw interaction has expired would apply it again.
+    /// <c>null</c> keeps them forever. Default 180 days. Fold-in (the vector refresh) sees only the interactions still
+    /// kept, and a redelivery of an event whose raw interaction has expired would apply it again. What a user deletion
+    /// leaves of an interaction (its id only) keeps this time to live, counted again from the deletion.
     /// </summary>
     public TimeSpan? InteractionTimeToLive { get; init; } = TimeSpan.FromDays(180);
 

@@ -41,6 +41,12 @@ internal sealed class CosmosSdkGateway(CosmosClient client, CosmosFeatureStoreOp
         }, cancellationToken);
 
     public Task<IReadOnlyList<T>> QueryAsync<T>(string container, string partitionKey, CosmosQuery query, CancellationToken cancellationToken) =>
+        Query<T>(container, query, new QueryRequestOptions { PartitionKey = new PartitionKey(partitionKey) }, cancellationToken);
+
+    public Task<IReadOnlyList<T>> QueryAcrossPartitionsAsync<T>(string container, CosmosQuery query, CancellationToken cancellationToken) =>
+        Query<T>(container, query, new QueryRequestOptions(), cancellationToken);
+
+    private Task<IReadOnlyList<T>> Query<T>(string container, CosmosQuery query, QueryRequestOptions requestOptions, CancellationToken cancellationToken) =>
         Run($"query {container}", async ct =>
         {
             var definition = new QueryDefinition(query.Text);
@@ -50,7 +56,7 @@ internal sealed class CosmosSdkGateway(CosmosClient client, CosmosFeatureStoreOp
             }
 
             var results = new List<T>();
-            using var iterator = Container(container).GetItemQueryStreamIterator(definition, requestOptions: new QueryRequestOptions { PartitionKey = new PartitionKey(partitionKey) });
+            using var iterator = Container(container).GetItemQueryStreamIterator(definition, requestOptions: requestOptions);
             while (iterator.HasMoreResults)
             {
                 using var page = await iterator.ReadNextAsync(ct);
@@ -77,11 +83,12 @@ internal sealed class CosmosSdkGateway(CosmosClient client, CosmosFeatureStoreOp
             var transaction = Container(batch.Container).CreateTransactionalBatch(new PartitionKey(batch.PartitionKey));
             foreach (var operation in batch.Operations)
             {
-                var body = Body(operation.Document);
                 transaction = operation.Kind switch
                 {
-                    CosmosOperationKind.Create => transaction.CreateItemStream(body),
-                    CosmosOperationKind.Replace => transaction.ReplaceItemStream(operation.Id, body, new TransactionalBatchItemRequestOptions { IfMatchEtag = operation.IfMatchEtag }),
+                    CosmosOperationKind.Create => transaction.CreateItemStream(Body(operation.Document)),
+                    CosmosOperationKind.Replace => transaction.ReplaceItemStream(operation.Id, Body(operation.Document), new TransactionalBatchItemRequestOptions { IfMatchEtag = operation.IfMatchEtag }),
+                    CosmosOperationKind.Upsert => transaction.UpsertItemStream(Body(operation.Document)),
+                    CosmosOperationKind.Delete => transaction.DeleteItem(operation.Id, new TransactionalBatchItemRequestOptions { IfMatchEtag = operation.IfMatchEtag }),
                     _ => throw new ArgumentOutOfRangeException(nameof(batch), operation.Kind, "Unknown operation."),
                 };
             }

@@ -18,7 +18,8 @@ internal sealed record CosmosBatchResult(int FailedIndex, int FailedStatus)
 }
 
 /// <summary>
-/// The few calls the Cosmos DB feature store makes, each in one partition. The SDK implementation keeps them thin
+/// The few calls the Cosmos DB feature store makes, each in one partition but the search for users waiting for a vector
+/// refresh (<see cref="QueryAcrossPartitionsAsync"/>). The SDK implementation keeps them thin
 /// (documents go in and out as JSON written by <see cref="CosmosDocuments"/>), and tests substitute an in-memory one.
 /// Implementations retry transient failures and then throw <c>StoreUnavailableException</c>.
 /// </summary>
@@ -32,6 +33,9 @@ internal interface ICosmosGateway
 
     /// <summary>All results of <paramref name="query"/> in one partition.</summary>
     Task<IReadOnlyList<T>> QueryAsync<T>(string container, string partitionKey, CosmosQuery query, CancellationToken cancellationToken);
+
+    /// <summary>All results of <paramref name="query"/> over every partition of the container (with its <c>TOP</c> and <c>ORDER BY</c> applied across them).</summary>
+    Task<IReadOnlyList<T>> QueryAcrossPartitionsAsync<T>(string container, CosmosQuery query, CancellationToken cancellationToken);
 
     /// <summary>The documents that exist among (id, partition key) pairs.</summary>
     Task<IReadOnlyList<T>> ReadManyAsync<T>(string container, IReadOnlyList<(string Id, string PartitionKey)> items, CancellationToken cancellationToken);

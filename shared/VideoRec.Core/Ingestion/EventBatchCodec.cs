@@ -6,12 +6,7 @@ namespace VideoRec.Core.Ingestion;
 /// <summary>Serializes <see cref="EventBatch"/> for the queue (camelCase JSON, enums as names) and reads it back strictly.</summary>
 public static class EventBatchCodec
 {
-    private static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false) },
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-    };
+    private static readonly JsonSerializerOptions Options = BatchJson.Default.Options;
 
     /// <summary>The batch as a queue payload.</summary>
     public static string Serialize(EventBatch batch) => JsonSerializer.Serialize(batch, Options);
@@ -77,3 +72,14 @@ public static class EventBatchCodec
         return parts;
     }
 }
+
+/// <summary>Source-generated JSON for queue payloads: no reflection on the ingestion hot path.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    Converters = [typeof(InteractionTypeNames)])]
+[JsonSerializable(typeof(EventBatch))]
+internal sealed partial class BatchJson : JsonSerializerContext;
+
+/// <summary>Interaction types as their camelCase names; numbers are refused.</summary>
+internal sealed class InteractionTypeNames() : JsonStringEnumConverter<VideoRec.Core.Domain.InteractionType>(JsonNamingPolicy.CamelCase, allowIntegerValues: false);

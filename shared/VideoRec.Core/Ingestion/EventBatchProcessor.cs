@@ -56,6 +56,30 @@ public sealed class EventBatchProcessor(IFeatureStore store, IngestionRules rule
         return Count(new ApplyResult(outcomes), poisoned);
     }
 
+    /// <summary>
+    /// Refreshes the vectors of every user waiting for one (after one or more batches), in rounds of
+    /// <paramref name="usersPerRound"/>; does nothing without a refresher.
+    /// </summary>
+    /// <returns>The number of users refreshed.</returns>
+    public async Task<int> RefreshVectorsAsync(CancellationToken cancellationToken, int usersPerRound = 1000)
+    {
+        if (rules.Vectors is not { } vectors)
+        {
+            return 0;
+        }
+
+        var total = 0;
+        int refreshed;
+        do
+        {
+            refreshed = await store.RefreshVectorsAsync(vectors, usersPerRound, cancellationToken);
+            total += refreshed;
+        }
+        while (refreshed == usersPerRound);
+
+        return total;
+    }
+
     private static BatchOutcome Count(ApplyResult result, int poisoned) =>
         new(result.Applied, result.Duplicates, result.Outcomes.Count(o => o == EventOutcome.UserDeleted), poisoned);
 }

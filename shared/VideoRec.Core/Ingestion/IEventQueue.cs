@@ -23,6 +23,15 @@ public interface IEventQueueSource
     /// <summary>Removes a processed message.</summary>
     Task CompleteAsync(QueueMessage message, CancellationToken cancellationToken);
 
+    /// <summary>Removes processed messages; a queue that can do it in one operation overrides this.</summary>
+    async Task CompleteAllAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            await CompleteAsync(message, cancellationToken);
+        }
+    }
+
     /// <summary>Makes a message visible again after a failure, recording why.</summary>
     Task ReleaseAsync(QueueMessage message, string error, CancellationToken cancellationToken);
 

@@ -8,6 +8,16 @@ namespace VideoRec.Core.Ingestion;
 /// <param name="AsOf">Time of the latest event it reflects.</param>
 public sealed record UserVector(string ModelVersion, float[] Vector, DateTimeOffset AsOf);
 
+/// <summary>What serving reads about one user.</summary>
+/// <param name="Vector">The stored fold-in vector, or <c>null</c>.</param>
+/// <param name="ConsumedVideoIds">Videos the user clicked, watched, liked, disliked, shared or commented on (not merely saw).</param>
+/// <param name="DeletedAt">When the user last deleted their data, or <c>null</c>: serving must not use what a model learned from them before.</param>
+/// <param name="VectorStale">
+/// Whether events that change the vector arrived since it was stored (the user waits for a refresh): serving then
+/// computes the vector from the history itself, so the very next request reflects what the user just did.
+/// </param>
+public sealed record UserServingState(UserVector? Vector, IReadOnlyCollection<string> ConsumedVideoIds, DateTimeOffset? DeletedAt, bool VectorStale = false);
+
 /// <summary>What happened to each event of an <see cref="IFeatureStore.ApplyAsync"/> call.</summary>
 public enum EventOutcome
 {
@@ -50,15 +60,28 @@ public enum UpsertOutcome
 public interface IFeatureStore
 {
     /// <summary>
-    /// Stores <paramref name="events"/> and folds the new ones into the user aggregates, video statistics and user
-    /// vectors. An event whose id was applied before changes nothing, so redelivery, duplicates and out-of-order
+    /// Stores <paramref name="events"/> and folds the new ones into the user aggregates and video statistics, and
+    /// marks users whose new events change feedback as waiting for a vector refresh (when <see cref="IngestionRules.Vectors"/>
+    /// is set). An event whose id was applied before changes nothing, so redelivery, duplicates and out-of-order
     /// arrival leave the store exactly as one in-order delivery would. Events of a user who deleted their data after
     /// the event's time are not stored.
     /// </summary>
     /// <param name="events">Validated events, any order.</param>
-    /// <param name="rules">Aggregation limits and the vector refresher.</param>
+    /// <param name="rules">Aggregation limits; a non-null refresher turns on the vector-refresh marks.</param>
     /// <param name="cancellationToken">Cancels before commit.</param>
     Task<ApplyResult> ApplyAsync(IReadOnlyList<IngestEvent> events, IngestionRules rules, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Recomputes the vectors of up to <paramref name="maxUsers"/> users waiting for a refresh, each from their whole
+    /// history, and clears their marks (a mark set by a newer apply meanwhile stays). Refreshing after a batch rather than
+    /// inside it lets one refresh cover a user's events from many batches; a crash before it leaves the marks, so the
+    /// next refresh catches up and the result is the same as without the crash.
+    /// </summary>
+    /// <returns>The number of users refreshed (0 when none was waiting).</returns>
+    Task<int> RefreshVectorsAsync(IUserVectorRefresher refresher, int maxUsers, CancellationToken cancellationToken);
+
+    /// <summary>What serving needs about a user in one read: the vector, the videos consumed, and a deletion time.</summary>
+    Task<UserServingState> GetServingStateAsync(string userId, CancellationToken cancellationToken);
 
     /// <summary>The user's aggregates, or <c>null</c> when no event of theirs was applied.</summary>
     Task<UserAggregates?> GetUserAggregatesAsync(string userId, CancellationToken cancellationToken);
@@ -89,7 +112,8 @@ public interface IFeatureStore
 
     /// <summary>
     /// Removes the user's events, aggregates, vector and profile, and remembers <paramref name="deletedAt"/> so that
-    /// events from before it that arrive later are not stored. Video statistics keep their (anonymous) counts.
+    /// events from before it that arrive later are not stored. Video statistics keep their (anonymous) counts, and the
+    /// ids of the removed events are kept without any user data so that a redelivered one is still a duplicate.
     /// </summary>
     /// <returns>Whether anything of the user existed.</returns>
     Task<bool> DeleteUserAsync(string userId, DateTimeOffset deletedAt, CancellationToken cancellationToken);
@@ -111,7 +135,7 @@ public interface IUserVectorRefresher
 
 /// <summary>What <see cref="IFeatureStore.ApplyAsync"/> needs besides the events.</summary>
 /// <param name="Options">Recent list length, completion share, trending window.</param>
-/// <param name="Vectors">Refreshes the vectors of users whose feedback changed; <c>null</c> to skip.</param>
+/// <param name="Vectors">Refreshes the vectors of users whose feedback changed (see <see cref="IFeatureStore.RefreshVectorsAsync"/>); <c>null</c> to keep no vectors.</param>
 public sealed record IngestionRules(IngestionOptions Options, IUserVectorRefresher? Vectors)
 {
     /// <summary>Whether an event changes the user's WALS feedback (impressions and searches do not).</summary>

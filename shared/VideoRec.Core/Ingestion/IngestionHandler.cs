@@ -12,7 +12,8 @@ namespace VideoRec.Core.Ingestion;
 /// <param name="queue">The durable event queue.</param>
 /// <param name="options">Contract limits.</param>
 /// <param name="time">The clock (timestamps in the future, trending).</param>
-public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, IngestionOptions options, TimeProvider time)
+/// <param name="refresher">Computes a user's vector when events changed it since it was stored; <c>null</c> shows the stored one.</param>
+public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, IngestionOptions options, TimeProvider time, IUserVectorRefresher? refresher = null)
 {
     /// <summary>
     /// Validates a <c>POST /api/events</c> body and queues the accepted events as one batch. The result is a
@@ -80,9 +81,14 @@ public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, Ing
         }
 
         var aggregates = await store.GetUserAggregatesAsync(userId!, cancellationToken);
-        return aggregates is null
-            ? Outcome<UserAggregatesResponse>.Missing($"No event of user '{userId}' has been applied.")
-            : Outcome<UserAggregatesResponse>.Ok(UserAggregatesResponse.From(aggregates, await store.GetUserVectorAsync(userId!, cancellationToken)));
+        if (aggregates is null)
+        {
+            return Outcome<UserAggregatesResponse>.Missing($"No event of user '{userId}' has been applied.");
+        }
+
+        var state = await store.GetServingStateAsync(userId!, cancellationToken);
+        var vector = await UserVectors.CurrentAsync(store, refresher, userId!, state.Vector, state.VectorStale, cancellationToken);
+        return Outcome<UserAggregatesResponse>.Ok(UserAggregatesResponse.From(aggregates, vector));
     }
 
     /// <summary><c>GET /api/videos/{id}/statistics</c>: the video's running statistics; not found when no event about it was applied.</summary>

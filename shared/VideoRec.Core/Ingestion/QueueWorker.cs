@@ -19,17 +19,67 @@ public sealed class QueueWorker(IEventQueueSource source, EventBatchProcessor pr
     /// <summary>How long a received message stays hidden from other consumers (a crashed worker's messages come back after it). Default 1 minute.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Messages taken per receive. Default 8: small enough that a crash holds back little work.</summary>
-    public int ReceiveBatch { get; init; } = 8;
+    /// <summary>Messages taken per receive. Default 16: small batches merge into few transactions, and a crash holds back little work.</summary>
+    public int ReceiveBatch { get; init; } = 16;
+
+    /// <summary>Most events applied in one merged transaction. Default 1,000.</summary>
+    public int MergeUpTo { get; init; } = 1000;
+
+    /// <summary>
+    /// Longest time between stored-vector refreshes while the queue stays busy (it also refreshes whenever it runs dry).
+    /// Recommendations never wait for it: serving computes a stale user's vector itself. Default 5 s.
+    /// </summary>
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long the queue must have been quiet since the last refresh before an idle refresh. Default 250 ms.</summary>
+    public TimeSpan IdleRefreshDelay { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    private readonly TimeProvider time = TimeProvider.System;
+    private long _lastRefresh = TimeProvider.System.GetTimestamp();
 
     /// <summary>Processes up to <paramref name="maxMessages"/> visible messages once.</summary>
     /// <returns>The number of messages handled (completed, released or poisoned).</returns>
     public async Task<int> DrainOnceAsync(int maxMessages, CancellationToken cancellationToken)
     {
         var messages = await source.ReceiveAsync(maxMessages, Lease, cancellationToken);
+        var readable = new List<(QueueMessage Message, EventBatch Batch)>(messages.Count);
         foreach (var message in messages)
         {
-            await HandleAsync(message, cancellationToken);
+            if (await ReadAsync(message, cancellationToken) is { } batch)
+            {
+                readable.Add((message, batch));
+            }
+        }
+
+        // Small batches of a round are applied together, up to MergeUpTo events: one transaction and one aggregate
+        // update per user for all of them (an event id repeated across them is applied once). The cap keeps each write
+        // transaction short, so clients enqueueing meanwhile do not wait long for the database.
+        var start = 0;
+        while (start < readable.Count)
+        {
+            var end = start + 1;
+            var events = readable[start].Batch.Events.Count;
+            while (end < readable.Count && events + readable[end].Batch.Events.Count <= MergeUpTo)
+            {
+                events += readable[end++].Batch.Events.Count;
+            }
+
+            var group = readable[start..end];
+            var merged = group.Count == 1 ? group[0].Batch : new EventBatch(
+                $"{group[0].Batch.BatchId}+{group.Count - 1}",
+                group[0].Batch.AcceptedAt,
+                group.SelectMany(r => r.Batch.Events).DistinctBy(e => e.EventId, StringComparer.Ordinal).ToArray());
+            await ProcessAsync(group.Select(r => r.Message).ToArray(), merged, cancellationToken);
+            start = end;
+        }
+
+        // Stored vectors are refreshed when the queue is quiet or every RefreshInterval while it is not: one refresh then
+        // covers a user's events from every batch since the last one, which matters for the most active users.
+        var sinceRefresh = time.GetElapsedTime(_lastRefresh);
+        if ((messages.Count == 0 && sinceRefresh >= IdleRefreshDelay) || sinceRefresh >= RefreshInterval)
+        {
+            await processor.RefreshVectorsAsync(cancellationToken);
+            _lastRefresh = time.GetTimestamp();
         }
 
         return messages.Count;
@@ -59,36 +109,43 @@ public sealed class QueueWorker(IEventQueueSource source, EventBatchProcessor pr
         }
     }
 
-    private async Task HandleAsync(QueueMessage message, CancellationToken cancellationToken)
+    /// <summary>The message's batch, or <c>null</c> after sending it to the poison queue (unreadable, or too many deliveries).</summary>
+    private async Task<EventBatch?> ReadAsync(QueueMessage message, CancellationToken cancellationToken)
     {
         if (message.DequeueCount > options.MaxDeliveryAttempts)
         {
             await source.PoisonAsync(message, $"Failed {message.DequeueCount - 1} deliveries (the last error is recorded on the message).", cancellationToken);
-            return;
+            return null;
         }
 
-        EventBatch batch;
         try
         {
-            batch = EventBatchCodec.Deserialize(message.Payload);
+            return EventBatchCodec.Deserialize(message.Payload);
         }
         catch (FormatException e)
         {
             await source.PoisonAsync(message, e.Message, cancellationToken);
-            return;
+            return null;
         }
+    }
 
+    private async Task ProcessAsync(IReadOnlyList<QueueMessage> messages, EventBatch batch, CancellationToken cancellationToken)
+    {
         try
         {
             await processor.ProcessAsync(batch, cancellationToken);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            _logger.LogWarning("Batch {BatchId} failed on delivery {Attempt}: {Error}", batch.BatchId, message.DequeueCount, e.Message);
-            await source.ReleaseAsync(message, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+            _logger.LogWarning("Batch {BatchId} failed: {Error}", batch.BatchId, e.Message);
+            foreach (var message in messages)
+            {
+                await source.ReleaseAsync(message, $"{e.GetType().Name}: {e.Message}", CancellationToken.None);
+            }
+
             return;
         }
 
-        await source.CompleteAsync(message, cancellationToken);
+        await source.CompleteAllAsync(messages, cancellationToken);
     }
 }

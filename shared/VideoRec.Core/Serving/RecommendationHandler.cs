@@ -14,7 +14,8 @@ namespace VideoRec.Core.Serving;
 /// <param name="bundles">The bundle to serve.</param>
 /// <param name="options">Limits.</param>
 /// <param name="store">The feature store with fresh vectors and histories; <c>null</c> to serve the bundle alone.</param>
-public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingOptions options, IFeatureStore? store = null)
+/// <param name="refresher">Computes a stale vector at request time (WALS fold-in); <c>null</c> uses the stored vector as it is.</param>
+public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingOptions options, IFeatureStore? store = null, IUserVectorRefresher? refresher = null)
 {
     /// <summary>The sources named in responses.</summary>
     public static class Sources
@@ -52,15 +53,19 @@ public sealed class RecommendationHandler(IModelBundleProvider bundles, ServingO
         var consumed = new HashSet<int>();
         if (store is not null)
         {
-            var stored = await store.GetUserVectorAsync(userId!, cancellationToken);
+            var state = await store.GetServingStateAsync(userId!, cancellationToken);
+            var stored = await UserVectors.CurrentAsync(store, refresher, userId!, state.Vector, state.VectorStale, cancellationToken);
             fresh = stored?.ModelVersion == bundle.Version ? stored : null;
-            foreach (var e in await store.GetUserEventsAsync(userId!, cancellationToken))
+            foreach (var videoId in state.ConsumedVideoIds)
             {
-                if (e.VideoId is not null && e.Type != InteractionType.Impression && bundle.Videos.TryGetIndex(e.VideoId, out var video))
+                if (bundle.Videos.TryGetIndex(videoId, out var video))
                 {
                     consumed.Add(video);
                 }
             }
+
+            // A user who deleted their data is served as new: the bundle's vector and history were learned from what they deleted.
+            known &= state.DeletedAt is null;
         }
 
         bool Seen(int video) => consumed.Contains(video) || (known && bundle.Seen.Contains(user, video));

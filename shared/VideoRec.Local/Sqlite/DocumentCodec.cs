@@ -3,8 +3,8 @@ using VideoRec.Core.Ingestion;
 namespace VideoRec.Local.Sqlite;
 
 /// <summary>
-/// Compact binary encoding of the documents the ingestion path reads and rewrites for every batch (user aggregates,
-/// video statistics): several times cheaper than JSON on the hot path. Times are UTC ticks; strings are
+/// Compact binary encoding of the user aggregates, which the ingestion path reads and rewrites for every batch:
+/// several times cheaper than JSON on the hot path. Times are UTC ticks; strings are
 /// length-prefixed UTF-8. A leading format byte lets the encoding evolve.
 /// </summary>
 internal static class DocumentCodec
@@ -73,52 +73,6 @@ internal static class DocumentCodec
         }
 
         return aggregates;
-    }
-
-    public static byte[] Encode(VideoStatistics s)
-    {
-        using var buffer = new MemoryStream(128);
-        using var w = new BinaryWriter(buffer);
-        w.Write(Format);
-        w.Write(s.VideoId);
-        foreach (var value in new[] { s.Impressions, s.Clicks, s.Views, s.Likes, s.Dislikes, s.Shares, s.Comments, s.WatchMilliseconds, s.Completions })
-        {
-            w.Write(value);
-        }
-
-        w.Write(s.HourlyViews.Count);
-        foreach (var (hour, views) in s.HourlyViews)
-        {
-            w.Write(hour);
-            w.Write(views);
-        }
-
-        w.Flush();
-        return buffer.ToArray();
-    }
-
-    public static VideoStatistics DecodeVideo(byte[] bytes)
-    {
-        using var r = Reader(bytes);
-        var s = new VideoStatistics
-        {
-            VideoId = r.ReadString(),
-            Impressions = r.ReadInt64(),
-            Clicks = r.ReadInt64(),
-            Views = r.ReadInt64(),
-            Likes = r.ReadInt64(),
-            Dislikes = r.ReadInt64(),
-            Shares = r.ReadInt64(),
-            Comments = r.ReadInt64(),
-            WatchMilliseconds = r.ReadInt64(),
-            Completions = r.ReadInt64(),
-        };
-        for (var n = r.ReadInt32(); n > 0; n--)
-        {
-            s.HourlyViews[r.ReadInt64()] = r.ReadInt64();
-        }
-
-        return s;
     }
 
     private static BinaryReader Reader(byte[] bytes)

@@ -68,13 +68,89 @@ public sealed class SqliteDatabase
     }
 
     /// <summary>Runs <paramref name="work"/> in one write transaction (BEGIN IMMEDIATE), retrying transient lock errors.</summary>
-    public T InTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work) => Run(connection =>
+    /// <param name="work">The transaction's statements.</param>
+    /// <param name="durable">
+    /// <c>true</c> (the default): the commit is synced to disk before returning (<c>synchronous=FULL</c>), for writes that
+    /// are acknowledged to a client (an accepted event, an upsert, a deletion). <c>false</c>: the commit survives a crash of
+    /// the process but may be lost, with every later commit, on power loss (<c>synchronous=NORMAL</c> in WAL mode) — safe
+    /// for queue bookkeeping and for applying batches, which a lost commit simply redelivers.
+    /// </param>
+    public T InTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work, bool durable = true)
     {
-        using var transaction = connection.BeginTransaction(deferred: false);
-        var result = work(connection, transaction);
-        transaction.Commit();
-        return result;
-    });
+        // Writers of this process take turns at one gate before meeting at SQLite's lock, and acknowledged (durable)
+        // writes go first: SQLite's busy handler sleeps and retries, which is unfair, and a client's enqueue could
+        // otherwise wait behind many of the worker's back-to-back transactions. Other processes meet at SQLite's lock.
+        lock (_gate)
+        {
+            if (durable)
+            {
+                _durableWaiting++;
+                while (_busy)
+                {
+                    Monitor.Wait(_gate);
+                }
+
+                _durableWaiting--;
+            }
+            else
+            {
+                while (_busy || _durableWaiting > 0)
+                {
+                    Monitor.Wait(_gate);
+                }
+            }
+
+            _busy = true;
+        }
+
+        try
+        {
+            return Run(connection =>
+            {
+                using (var mode = Command(connection, durable ? "PRAGMA synchronous=FULL;" : "PRAGMA synchronous=NORMAL;"))
+                {
+                    mode.ExecuteNonQuery();
+                }
+
+                using var transaction = connection.BeginTransaction(deferred: false);
+                var result = work(connection, transaction);
+                transaction.Commit();
+                return result;
+            });
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _busy = false;
+                Monitor.PulseAll(_gate);
+            }
+        }
+    }
+
+    private readonly object _gate = new();
+    private bool _busy;
+    private int _durableWaiting;
+
+    /// <summary>
+    /// Every <paramref name="every"/> calls, copies the write-ahead log back into the database (a passive checkpoint,
+    /// which never blocks readers or writers), so the log stays small. Called after background writes.
+    /// </summary>
+    public void MaybeCheckpoint(int every)
+    {
+        if (Interlocked.Increment(ref _writes) % every != 0)
+        {
+            return;
+        }
+
+        Run(connection =>
+        {
+            using var checkpoint = Command(connection, "PRAGMA wal_checkpoint(PASSIVE);");
+            return checkpoint.ExecuteNonQuery();
+        });
+    }
+
+    private long _writes;
 
     /// <summary>A command on <paramref name="connection"/> with named parameters.</summary>
     public static SqliteCommand Command(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
@@ -94,7 +170,9 @@ public sealed class SqliteDatabase
         var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var pragma = connection.CreateCommand();
-        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF;";
+        // No automatic checkpoint: it would run inside whichever commit crosses the threshold, often a client's enqueue.
+        // The store checkpoints explicitly (see MaybeCheckpoint).
+        pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=OFF; PRAGMA wal_autocheckpoint=0;";
         pragma.ExecuteNonQuery();
         return connection;
     }
@@ -115,10 +193,14 @@ public sealed class SqliteDatabase
                 CREATE INDEX IF NOT EXISTS events_by_user ON events(user_id, ticks, event_id);
                 CREATE TABLE IF NOT EXISTS user_aggregates(user_id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS user_vectors(user_id TEXT PRIMARY KEY, model_version TEXT NOT NULL, vector BLOB NOT NULL, as_of_ticks INTEGER NOT NULL) WITHOUT ROWID;
-                CREATE TABLE IF NOT EXISTS video_statistics(video_id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS video_statistics(
+                    video_id TEXT PRIMARY KEY, impressions INTEGER NOT NULL, clicks INTEGER NOT NULL, views INTEGER NOT NULL, likes INTEGER NOT NULL,
+                    dislikes INTEGER NOT NULL, shares INTEGER NOT NULL, comments INTEGER NOT NULL, watch_ms INTEGER NOT NULL, completions INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS video_hours(video_id TEXT NOT NULL, hour INTEGER NOT NULL, views INTEGER NOT NULL, PRIMARY KEY(video_id, hour)) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS videos(video_id TEXT PRIMARY KEY, json TEXT NOT NULL, duration REAL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS users(user_id TEXT PRIMARY KEY, json TEXT NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS deleted_users(user_id TEXT PRIMARY KEY, deleted_at_ticks INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS vector_refresh(user_id TEXT PRIMARY KEY) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS queue(
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT NOT NULL, payload TEXT NOT NULL,
                     enqueued_ticks INTEGER NOT NULL, visible_ticks INTEGER NOT NULL, dequeue_count INTEGER NOT NULL DEFAULT 0, last_error TEXT);

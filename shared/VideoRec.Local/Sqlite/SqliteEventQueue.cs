@@ -7,26 +7,93 @@ namespace VideoRec.Local.Sqlite;
 /// The embedded durable queue: a table in the feature store's SQLite file. An enqueue is a committed insert, so an
 /// accepted batch survives a crash of the process before it is processed. Receiving hides a message for a lease and
 /// counts the delivery; completing deletes it; a consumer that dies simply lets the lease run out. The delivery count
-/// is the receipt, so a consumer whose lease expired cannot complete a message someone else now holds.
+/// is the receipt, so a consumer whose lease expired cannot complete a message someone else now holds. Concurrent
+/// enqueues share one durable commit (group commit): the first writes every batch waiting at that moment.
 /// </summary>
 /// <param name="database">The database.</param>
 /// <param name="time">The clock for leases.</param>
 public sealed class SqliteEventQueue(SqliteDatabase database, TimeProvider time) : IEventQueue, IEventQueueSource, IPoisonSink
 {
+    private readonly Lock _gate = new();
+    private List<Pending> _pending = [];
+    private bool _flushing;
+
     /// <inheritdoc />
     public Task EnqueueAsync(EventBatch batch, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow().UtcTicks;
-        database.InTransaction((connection, transaction) =>
+        var item = new Pending(batch.BatchId, EventBatchCodec.Serialize(batch), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        bool lead;
+        lock (_gate)
         {
-            using var insert = SqliteDatabase.Command(connection,
-                "INSERT INTO queue(batch_id, payload, enqueued_ticks, visible_ticks, dequeue_count) VALUES ($batch, $payload, $now, $now, 0);",
-                ("$batch", batch.BatchId), ("$payload", EventBatchCodec.Serialize(batch)), ("$now", now));
-            insert.Transaction = transaction;
-            return insert.ExecuteNonQuery();
-        });
-        return Task.CompletedTask;
+            _pending.Add(item);
+            lead = !_flushing;
+            _flushing = true;
+        }
+
+        if (lead)
+        {
+            FlushOnce();
+        }
+
+        return item.Done.Task;
     }
+
+    /// <summary>Writes every waiting batch in one durable transaction, then hands any that arrived meanwhile to a new writer.</summary>
+    private void FlushOnce()
+    {
+        List<Pending> group;
+        lock (_gate)
+        {
+            group = _pending;
+            _pending = [];
+        }
+
+        try
+        {
+            var now = time.GetUtcNow().UtcTicks;
+            database.InTransaction((connection, transaction) =>
+            {
+                using var insert = SqliteDatabase.Command(connection,
+                    "INSERT INTO queue(batch_id, payload, enqueued_ticks, visible_ticks, dequeue_count) VALUES ($batch, $payload, $now, $now, 0);",
+                    ("$batch", ""), ("$payload", ""), ("$now", now));
+                insert.Transaction = transaction;
+                foreach (var item in group)
+                {
+                    insert.Parameters["$batch"].Value = item.BatchId;
+                    insert.Parameters["$payload"].Value = item.Payload;
+                    insert.ExecuteNonQuery();
+                }
+
+                return group.Count;
+            });
+            foreach (var item in group)
+            {
+                item.Done.SetResult();
+            }
+
+            database.MaybeCheckpoint(every: 256);
+        }
+        catch (Exception e)
+        {
+            foreach (var item in group)
+            {
+                item.Done.SetException(e);
+            }
+        }
+
+        lock (_gate)
+        {
+            if (_pending.Count == 0)
+            {
+                _flushing = false;
+                return;
+            }
+        }
+
+        _ = Task.Run(FlushOnce);
+    }
+
+    private sealed record Pending(string BatchId, string Payload, TaskCompletionSource Done);
 
     /// <inheritdoc />
     public Task<IReadOnlyList<QueueMessage>> ReceiveAsync(int max, TimeSpan lease, CancellationToken cancellationToken)
@@ -58,7 +125,7 @@ public sealed class SqliteEventQueue(SqliteDatabase database, TimeProvider time)
             }
 
             return messages;
-        }));
+        }, durable: false));
     }
 
     /// <inheritdoc />
@@ -66,6 +133,26 @@ public sealed class SqliteEventQueue(SqliteDatabase database, TimeProvider time)
     {
         var receipt = (Receipt)message.Receipt;
         Execute("DELETE FROM queue WHERE seq = $seq AND dequeue_count = $count;", ("$seq", receipt.Seq), ("$count", receipt.Count));
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task CompleteAllAsync(IReadOnlyList<QueueMessage> messages, CancellationToken cancellationToken)
+    {
+        database.InTransaction((connection, transaction) =>
+        {
+            using var delete = SqliteDatabase.Command(connection, "DELETE FROM queue WHERE seq = $seq AND dequeue_count = $count;", ("$seq", 0L), ("$count", 0));
+            delete.Transaction = transaction;
+            foreach (var message in messages)
+            {
+                var receipt = (Receipt)message.Receipt;
+                delete.Parameters["$seq"].Value = receipt.Seq;
+                delete.Parameters["$count"].Value = receipt.Count;
+                delete.ExecuteNonQuery();
+            }
+
+            return messages.Count;
+        }, durable: false);
         return Task.CompletedTask;
     }
 
@@ -127,11 +214,13 @@ public sealed class SqliteEventQueue(SqliteDatabase database, TimeProvider time)
         return entries;
     });
 
-    private void Execute(string sql, params (string Name, object? Value)[] parameters) => database.Run(connection =>
+    /// <summary>Queue bookkeeping (complete, release, poison): a lost commit only means a redelivery, which is idempotent.</summary>
+    private void Execute(string sql, params (string Name, object? Value)[] parameters) => database.InTransaction((connection, transaction) =>
     {
         using var command = SqliteDatabase.Command(connection, sql, parameters);
+        command.Transaction = transaction;
         return command.ExecuteNonQuery();
-    });
+    }, durable: false);
 
     private sealed record Receipt(long Seq, int Count);
 }

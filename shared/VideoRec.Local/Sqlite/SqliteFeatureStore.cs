@@ -17,11 +17,16 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
 {
     private static readonly JsonSerializerOptions Json = StoreJson.Default.Options;
 
+    /// <summary>The user id of event rows whose user deleted their data (not a valid id, so never a real user).</summary>
+    private const string ScrubbedUser = "";
+
     /// <inheritdoc />
     public Task<ApplyResult> ApplyAsync(IReadOnlyList<IngestEvent> events, IngestionRules rules, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return Task.FromResult(database.InTransaction((connection, transaction) => Apply(connection, transaction, events, rules, cancellationToken)));
+        var result = database.InTransaction((connection, transaction) => Apply(connection, transaction, events, rules, cancellationToken), durable: false);
+        database.MaybeCheckpoint(every: 8);
+        return Task.FromResult(result);
     }
 
     private static ApplyResult Apply(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<IngestEvent> events, IngestionRules rules,
@@ -67,23 +72,87 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         var durations = Durations(connection, transaction, applied.Where(e => e.VideoId is not null).Select(e => e.VideoId!).Distinct(StringComparer.Ordinal));
         UpdateDocuments<UserAggregates>(connection, transaction, "user_aggregates", "user_id", applied.GroupBy(e => e.UserId, StringComparer.Ordinal),
             id => new UserAggregates { UserId = id }, (aggregates, e) => aggregates.Apply(e, options.RecentListLength), DocumentCodec.DecodeUser, DocumentCodec.Encode);
-        UpdateDocuments<VideoStatistics>(connection, transaction, "video_statistics", "video_id",
-            applied.Where(e => e.VideoId is not null).GroupBy(e => e.VideoId!, StringComparer.Ordinal),
-            id => new VideoStatistics { VideoId = id }, (statistics, e) => statistics.Apply(e, durations.TryGetValue(e.VideoId!, out var d) ? d : null, options),
-            DocumentCodec.DecodeVideo, DocumentCodec.Encode);
+        UpdateVideoStatistics(connection, transaction, applied.Where(e => e.VideoId is not null).GroupBy(e => e.VideoId!, StringComparer.Ordinal), durations, options);
 
-        if (rules.Vectors is { } vectors)
+        if (rules.Vectors is not null)
         {
+            using var mark = Prepared(connection, transaction, "INSERT OR IGNORE INTO vector_refresh(user_id) VALUES ($user);", "$user");
             foreach (var user in applied.Where(IngestionRules.ChangesFeedback).Select(e => e.UserId).Distinct(StringComparer.Ordinal))
             {
-                var history = UserEvents(connection, transaction, user);
-                var vector = vectors.Refresh(user, history, Durations(connection, transaction, history.Where(e => e.VideoId is not null).Select(e => e.VideoId!).Distinct(StringComparer.Ordinal)));
-                WriteVector(connection, transaction, user, vector);
+                mark.Parameters[0].Value = user;
+                mark.ExecuteNonQuery();
             }
         }
 
         return new ApplyResult(outcomes);
     }
+
+    /// <inheritdoc />
+    public Task<int> RefreshVectorsAsync(IUserVectorRefresher refresher, int maxUsers, CancellationToken cancellationToken)
+    {
+        // Short transactions, so a client's enqueue never waits long for the write lock.
+        const int usersPerTransaction = 64;
+        var total = 0;
+        while (total < maxUsers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var limit = Math.Min(usersPerTransaction, maxUsers - total);
+            var refreshed = database.InTransaction((connection, transaction) => RefreshSome(connection, transaction, refresher, limit), durable: false);
+            total += refreshed;
+            if (refreshed < limit)
+            {
+                break;
+            }
+        }
+
+        return Task.FromResult(total);
+    }
+
+    private static int RefreshSome(SqliteConnection connection, SqliteTransaction transaction, IUserVectorRefresher refresher, int limit)
+    {
+        var users = new List<string>();
+        using (var pending = Command(connection, transaction, "SELECT user_id FROM vector_refresh ORDER BY user_id LIMIT $max;", ("$max", limit)))
+        using (var reader = pending.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                users.Add(reader.GetString(0));
+            }
+        }
+
+        using var done = Prepared(connection, transaction, "DELETE FROM vector_refresh WHERE user_id = $user;", "$user");
+        foreach (var user in users)
+        {
+            var history = UserEvents(connection, transaction, user);
+            var videos = history.Where(e => e.VideoId is not null).Select(e => e.VideoId!).Distinct(StringComparer.Ordinal);
+            WriteVector(connection, transaction, user, history.Count == 0 ? null : refresher.Refresh(user, history, Durations(connection, transaction, videos)));
+            done.Parameters[0].Value = user;
+            done.ExecuteNonQuery();
+        }
+
+        return users.Count;
+    }
+
+    /// <inheritdoc />
+    public Task<UserServingState> GetServingStateAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(database.Run(connection =>
+    {
+        var consumed = new List<string>();
+        using (var videos = Command(connection, null,
+            "SELECT DISTINCT video_id FROM events WHERE user_id = $user AND video_id IS NOT NULL AND type NOT IN ($impression, $search);",
+            ("$user", userId), ("$impression", (int)InteractionType.Impression), ("$search", (int)InteractionType.Search)))
+        using (var reader = videos.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                consumed.Add(reader.GetString(0));
+            }
+        }
+
+        using var deleted = Command(connection, null, "SELECT deleted_at_ticks FROM deleted_users WHERE user_id = $user;", ("$user", userId));
+        DateTimeOffset? deletedAt = deleted.ExecuteScalar() is long ticks ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
+        using var pending = Command(connection, null, "SELECT 1 FROM vector_refresh WHERE user_id = $user;", ("$user", userId));
+        return new UserServingState(ReadVector(connection, userId), consumed, deletedAt, pending.ExecuteScalar() is not null);
+    }));
 
     private static void UpdateDocuments<T>(SqliteConnection connection, SqliteTransaction transaction, string table, string key,
         IEnumerable<IGrouping<string, IngestEvent>> groups, Func<string, T> create, Action<T, IngestEvent> apply, Func<byte[], T> decode, Func<T, byte[]> encode)
@@ -101,6 +170,64 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
 
             Bind(write, group.Key, encode(document));
             write.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>
+    /// Adds each video's statistics of this batch (computed by <see cref="VideoStatistics.Apply"/>) to its counters, and
+    /// its hourly views to the hour rows, keeping only the trending window below the latest hour (the same rule as
+    /// <see cref="VideoStatistics"/>, so the result is independent of arrival order).
+    /// </summary>
+    private static void UpdateVideoStatistics(SqliteConnection connection, SqliteTransaction transaction, IEnumerable<IGrouping<string, IngestEvent>> groups,
+        IReadOnlyDictionary<string, double> durations, IngestionOptions options)
+    {
+        using var counters = Prepared(connection, transaction, """
+            INSERT INTO video_statistics(video_id, impressions, clicks, views, likes, dislikes, shares, comments, watch_ms, completions)
+            VALUES ($id, $impressions, $clicks, $views, $likes, $dislikes, $shares, $comments, $watch, $completions)
+            ON CONFLICT(video_id) DO UPDATE SET impressions = impressions + excluded.impressions, clicks = clicks + excluded.clicks,
+                views = views + excluded.views, likes = likes + excluded.likes, dislikes = dislikes + excluded.dislikes, shares = shares + excluded.shares,
+                comments = comments + excluded.comments, watch_ms = watch_ms + excluded.watch_ms, completions = completions + excluded.completions;
+            """, "$id", "$impressions", "$clicks", "$views", "$likes", "$dislikes", "$shares", "$comments", "$watch", "$completions");
+        using var latest = Prepared(connection, transaction, "SELECT max(hour) FROM video_hours WHERE video_id = $id;", "$id");
+        using var hour = Prepared(connection, transaction,
+            "INSERT INTO video_hours(video_id, hour, views) VALUES ($id, $hour, $views) ON CONFLICT(video_id, hour) DO UPDATE SET views = views + excluded.views;",
+            "$id", "$hour", "$views");
+        using var prune = Prepared(connection, transaction, "DELETE FROM video_hours WHERE video_id = $id AND hour <= $cut;", "$id", "$cut");
+        foreach (var group in groups)
+        {
+            var delta = new VideoStatistics { VideoId = group.Key };
+            double? duration = durations.TryGetValue(group.Key, out var d) ? d : null;
+            foreach (var e in group)
+            {
+                delta.Apply(e, duration, options);
+            }
+
+            Bind(counters, group.Key, delta.Impressions, delta.Clicks, delta.Views, delta.Likes, delta.Dislikes, delta.Shares, delta.Comments,
+                delta.WatchMilliseconds, delta.Completions);
+            counters.ExecuteNonQuery();
+            if (delta.HourlyViews.Count == 0)
+            {
+                continue;
+            }
+
+            latest.Parameters[0].Value = group.Key;
+            var stored = latest.ExecuteScalar() is long max ? max : long.MinValue;
+            var newest = Math.Max(stored, delta.HourlyViews.Keys.Last());
+            var cut = newest - options.TrendingWindowHours;
+            foreach (var (h, views) in delta.HourlyViews)
+            {
+                if (h > cut)
+                {
+                    Bind(hour, group.Key, h, views);
+                    hour.ExecuteNonQuery();
+                }
+            }
+
+            if (newest > stored)
+            {
+                Bind(prune, group.Key, cut);
+                prune.ExecuteNonQuery();
+            }
         }
     }
 
@@ -155,22 +282,55 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         Task.FromResult(ReadBinary("user_aggregates", "user_id", userId, DocumentCodec.DecodeUser));
 
     /// <inheritdoc />
-    public Task<VideoStatistics?> GetVideoStatisticsAsync(string videoId, CancellationToken cancellationToken) =>
-        Task.FromResult(ReadBinary("video_statistics", "video_id", videoId, DocumentCodec.DecodeVideo));
+    public Task<VideoStatistics?> GetVideoStatisticsAsync(string videoId, CancellationToken cancellationToken) => Task.FromResult(database.Run(connection =>
+    {
+        using var counters = Command(connection, null,
+            "SELECT impressions, clicks, views, likes, dislikes, shares, comments, watch_ms, completions FROM video_statistics WHERE video_id = $id;", ("$id", videoId));
+        using var reader = counters.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        var statistics = new VideoStatistics
+        {
+            VideoId = videoId,
+            Impressions = reader.GetInt64(0),
+            Clicks = reader.GetInt64(1),
+            Views = reader.GetInt64(2),
+            Likes = reader.GetInt64(3),
+            Dislikes = reader.GetInt64(4),
+            Shares = reader.GetInt64(5),
+            Comments = reader.GetInt64(6),
+            WatchMilliseconds = reader.GetInt64(7),
+            Completions = reader.GetInt64(8),
+        };
+        using var hours = Command(connection, null, "SELECT hour, views FROM video_hours WHERE video_id = $id ORDER BY hour;", ("$id", videoId));
+        using var rows = hours.ExecuteReader();
+        while (rows.Read())
+        {
+            statistics.HourlyViews[rows.GetInt64(0)] = rows.GetInt64(1);
+        }
+
+        return (VideoStatistics?)statistics;
+    }));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<IngestEvent>> GetUserEventsAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<IngestEvent>>(database.Run(connection => UserEvents(connection, null, userId)));
 
     /// <inheritdoc />
-    public Task<UserVector?> GetUserVectorAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(database.Run(connection =>
+    public Task<UserVector?> GetUserVectorAsync(string userId, CancellationToken cancellationToken) =>
+        Task.FromResult(database.Run(connection => ReadVector(connection, userId)));
+
+    private static UserVector? ReadVector(SqliteConnection connection, string userId)
     {
         using var command = Command(connection, null, "SELECT model_version, vector, as_of_ticks FROM user_vectors WHERE user_id = $user;", ("$user", userId));
         using var reader = command.ExecuteReader();
         return reader.Read()
             ? new UserVector(reader.GetString(0), MemoryMarshal.Cast<byte, float>((byte[])reader.GetValue(1)).ToArray(), new DateTimeOffset(reader.GetInt64(2), TimeSpan.Zero))
             : null;
-    }));
+    }
 
     /// <inheritdoc />
     public Task<UpsertOutcome> UpsertVideoAsync(Video video, CancellationToken cancellationToken) => Task.FromResult(database.InTransaction((connection, transaction) =>
@@ -209,8 +369,13 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
     /// <inheritdoc />
     public Task<bool> DeleteUserAsync(string userId, DateTimeOffset deletedAt, CancellationToken cancellationToken) => Task.FromResult(database.InTransaction((connection, transaction) =>
     {
-        var removed = 0;
-        foreach (var table in new[] { "events", "user_aggregates", "user_vectors", "users" })
+        // Event rows keep only their id and time (no user, video or content), so a redelivered event stays a duplicate
+        // and can never count twice in the video statistics.
+        using var scrub = Command(connection, transaction,
+            "UPDATE events SET user_id = $scrubbed, video_id = NULL, seconds = NULL, text = NULL, device = NULL, lat = NULL, lon = NULL WHERE user_id = $user;",
+            ("$scrubbed", ScrubbedUser), ("$user", userId));
+        var removed = scrub.ExecuteNonQuery();
+        foreach (var table in new[] { "user_aggregates", "user_vectors", "users", "vector_refresh" })
         {
             using var delete = Command(connection, transaction, $"DELETE FROM {table} WHERE user_id = $user;", ("$user", userId));
             removed += delete.ExecuteNonQuery();

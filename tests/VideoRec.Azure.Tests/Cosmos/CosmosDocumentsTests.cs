@@ -320,18 +320,60 @@ public sealed class CosmosDocumentsTests
     }
 
     [Fact]
-    public void VectorRefreshedBatch_ClearsThePendingMark_IfTheEtagStillMatches()
+    public void VectorRefreshBatch_UpsertsTheVector_AndClearsThePendingMark_IfTheAggregatesEtagStillMatches()
+    {
+        var current = PendingAggregates();
+        var vector = new UserVector("m1", [0.5f, -1.25f], T0);
+
+        var batch = CosmosDocuments.VectorRefreshBatch(Store, current, "\"a-9\"", null, vector);
+
+        Assert.Equal(("userState", "u1", 1), (batch.Container, batch.PartitionKey, batch.StateIndex));
+        Assert.Empty(batch.Events);
+        Assert.Equal(
+            [(CosmosOperationKind.Upsert, "vector", (string?)null), (CosmosOperationKind.Replace, "aggregates", "\"a-9\"")],
+            batch.Operations.Select(o => (o.Kind, o.Id, o.IfMatchEtag)));
+        Assert.Equal(CosmosDocuments.Serialize(CosmosDocuments.VectorDocument("u1", vector)), CosmosDocuments.Serialize(batch.Operations[0].Document));
+        Assert.Equal(CosmosDocuments.Serialize(current with { VectorPending = null }), CosmosDocuments.Serialize(batch.Operations[1].Document));
+        Assert.DoesNotContain("vectorPending", CosmosDocuments.Serialize(batch.Operations[1].Document), StringComparison.Ordinal);
+        Assert.True(current.VectorPending); // the document read is not changed
+    }
+
+    [Fact]
+    public void VectorRefreshBatch_WithoutAVector_DeletesTheStoredOneWithItsEtag_OrOnlyClearsTheMark()
+    {
+        var current = PendingAggregates();
+        var stored = new Stored<UserVectorDocument>(CosmosDocuments.VectorDocument("u1", new UserVector("m1", [1f], T0)), "\"v-2\"");
+
+        var deleting = CosmosDocuments.VectorRefreshBatch(Store, current, "\"a-9\"", stored, null);
+        var clearing = CosmosDocuments.VectorRefreshBatch(Store, current, "\"a-9\"", null, null);
+
+        Assert.Equal(
+            [(CosmosOperationKind.Delete, "vector", (string?)"\"v-2\""), (CosmosOperationKind.Replace, "aggregates", "\"a-9\"")],
+            deleting.Operations.Select(o => (o.Kind, o.Id, o.IfMatchEtag)));
+        Assert.Same(stored.Document, deleting.Operations[0].Document);
+        var only = Assert.Single(clearing.Operations);
+        Assert.Equal((CosmosOperationKind.Replace, "aggregates", "\"a-9\""), (only.Kind, only.Id, only.IfMatchEtag));
+        Assert.Null(((UserAggregatesDocument)only.Document).VectorPending);
+        Assert.Throws<ArgumentException>(() => CosmosDocuments.VectorRefreshBatch(Store, current, null!, null, null));
+    }
+
+    [Fact]
+    public void Erased_KeepsTheInteractionIdPartitionAndTimeToLive_AndNothingElse()
+    {
+        var interaction = CosmosDocuments.Interaction(Watch("e1", "u1", "v1", T0, 42.5) with { Device = "tv", Location = new GeoLocation(1, 2) }, TimeSpan.FromDays(180));
+
+        var erased = CosmosDocuments.Erased("u1", interaction.Id, interaction.Ttl);
+        var forever = CosmosDocuments.Erased("u1", CosmosDocuments.InteractionId("e2"), null);
+
+        Assert.Equal("""{"id":"event:e1","userId":"u1","ttl":15552000,"kind":"erased"}""", CosmosDocuments.Serialize(erased));
+        Assert.Equal("""{"id":"event:e2","userId":"u1","kind":"erased"}""", CosmosDocuments.Serialize(forever));
+    }
+
+    private static UserAggregatesDocument PendingAggregates()
     {
         var aggregates = new UserAggregates { UserId = "u1" };
         aggregates.Apply(Watch("e1", "u1", "v1", T0, 10), 50);
-        var current = new UserAggregatesDocument("aggregates", "u1", aggregates, null, true);
-
-        var batch = CosmosDocuments.VectorRefreshedBatch(Store, current, "\"a-9\"");
-
-        var operation = Assert.Single(batch.Operations);
-        Assert.Equal((CosmosOperationKind.Replace, "aggregates", "\"a-9\""), (operation.Kind, operation.Id, operation.IfMatchEtag));
-        Assert.Equal(CosmosDocuments.Serialize(current with { VectorPending = null }), CosmosDocuments.Serialize(operation.Document));
-        Assert.DoesNotContain("vectorPending", CosmosDocuments.Serialize(operation.Document), StringComparison.Ordinal);
+        return new UserAggregatesDocument("aggregates", "u1", aggregates, null, true);
     }
 
     [Fact]

@@ -32,22 +32,105 @@ public sealed class CosmosFeatureStoreTests
     {
         var gateway = new InMemoryCosmosGateway();
         var store = new CosmosFeatureStore(gateway, null);
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
         await store.UpsertVideoAsync(new Video("v1", "One") { DurationSeconds = 100 }, None);
 
-        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 95), Like("l1", "u2", "v1", T0)], Rules(new RecordingRefresher(RecordingRefresher.FeedbackSummary)), None);
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 95), Like("l1", "u2", "v1", T0)], Rules(refresher), None);
 
-        Assert.Equal([("u1", "aggregates"), ("u1", "event:w1"), ("u1", "vector"), ("u2", "aggregates"), ("u2", "event:l1"), ("u2", "vector")], gateway.Ids("userState"));
+        Assert.Equal([("u1", "aggregates"), ("u1", "event:w1"), ("u2", "aggregates"), ("u2", "event:l1")], gateway.Ids("userState"));
         Assert.Equal([("v1", "event:l1"), ("v1", "event:w1"), ("v1", "statistics")], gateway.Ids("videoState"));
         Assert.Equal([("v1", "v1")], gateway.Ids("catalogue"));
         Assert.Empty(gateway.Ids("deletions"));
-        // One user batch per user, one video batch for v1, then one "vector refreshed" write per user; all committed.
+        // One user batch per user, one video batch for v1; all committed.
         Assert.Equal(
-            [("userState", "u1", 2), ("userState", "u2", 2), ("videoState", "v1", 3), ("userState", "u1", 1), ("userState", "u2", 1)],
+            [("userState", "u1", 2), ("userState", "u2", 2), ("videoState", "v1", 3)],
             gateway.Batches.Select(b => (b.Batch.Container, b.Batch.PartitionKey, b.Batch.Operations.Count)));
         Assert.All(gateway.Batches, b => Assert.True(b.Result.Succeeded));
-        // The pending mark is gone once the vector is written.
-        Assert.DoesNotContain("vectorPending", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
+        // No vector is computed: both users are marked as waiting for a refresh, in the batch that applied their events.
+        Assert.Empty(refresher.Calls);
+        Assert.Contains("\"vectorPending\":true", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
+        Assert.Contains("\"vectorPending\":true", gateway.Json("userState", "u2", "aggregates")!, StringComparison.Ordinal);
         Assert.Equal("""{"id":"event:w1","videoId":"v1","eventId":"w1","ttl":15552000,"kind":"marker"}""", gateway.Json("videoState", "v1", "event:w1"));
+    }
+
+    [Fact]
+    public async Task Apply_WithoutARefresher_OrWithoutFeedback_MarksNoOne()
+    {
+        var gateway = new InMemoryCosmosGateway();
+        var store = new CosmosFeatureStore(gateway, null);
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10)], Rules(), None);
+        await store.ApplyAsync([new IngestEvent("i1", "u2", "v1", InteractionType.Impression, T0), new IngestEvent("s1", "u2", null, InteractionType.Search, T0) { Text = "q" }],
+            Rules(refresher), None);
+
+        Assert.DoesNotContain("vectorPending", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
+        Assert.DoesNotContain("vectorPending", gateway.Json("userState", "u2", "aggregates")!, StringComparison.Ordinal);
+        Assert.Equal(0, await store.RefreshVectorsAsync(refresher, 10, None));
+        Assert.Empty(refresher.Calls);
+    }
+
+    [Fact]
+    public async Task RefreshVectors_FindsTheMarkedUsersAcrossPartitions_ThenWritesEachVectorAndClearsItsMarkInOneBatch()
+    {
+        var gateway = new InMemoryCosmosGateway();
+        var store = new CosmosFeatureStore(gateway, null);
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+        await store.UpsertVideoAsync(new Video("v1", "One") { DurationSeconds = 100 }, None);
+        await store.ApplyAsync([Watch("w1", "u2", "v1", T0, 95), Like("l1", "u1", "v1", T0)], Rules(refresher), None);
+        await store.ApplyAsync([Watch("w2", "u1", "v2", T0.AddMinutes(1), 5), Like("l2", "u3", "v1", T0)], Rules(refresher), None);
+        var applyBatches = gateway.Batches.Count;
+        gateway.Queries.Clear();
+
+        var first = await store.RefreshVectorsAsync(refresher, 2, None);
+
+        // The first two marked users by id, each refreshed once from its whole history, whatever the number of applies.
+        Assert.Equal(2, first);
+        var query = gateway.Queries[0];
+        Assert.Equal(CosmosQueries.PendingVectorUsers(2).Text, query.Text);
+        Assert.Equal(2, query["@max"]);
+        Assert.Equal(["u1", "u2"], refresher.Calls.Select(c => c.UserId));
+        Assert.Equal(["l1", "w2"], refresher.Calls[0].History.Select(e => e.EventId));
+        Assert.Equal(new SortedDictionary<string, double>(StringComparer.Ordinal) { ["v1"] = 100 }, refresher.Calls[0].Durations);
+        var refreshes = gateway.Batches.Skip(applyBatches).ToArray();
+        Assert.Equal(["u1", "u2"], refreshes.Select(b => b.Batch.PartitionKey));
+        Assert.All(refreshes, b =>
+        {
+            Assert.True(b.Result.Succeeded);
+            Assert.Equal([(CosmosOperationKind.Upsert, "vector"), (CosmosOperationKind.Replace, "aggregates")], b.Batch.Operations.Select(o => (o.Kind, o.Id)));
+        });
+        Assert.Equal(Json(new UserVector("summary-1", [2, 5, 100], T0.AddMinutes(1))), Json(await store.GetUserVectorAsync("u1", None)));
+        Assert.DoesNotContain("vectorPending", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
+        Assert.Contains("\"vectorPending\":true", gateway.Json("userState", "u3", "aggregates")!, StringComparison.Ordinal);
+
+        // The rest, then nothing.
+        Assert.Equal(1, await store.RefreshVectorsAsync(refresher, 2, None));
+        Assert.Equal(0, await store.RefreshVectorsAsync(refresher, 2, None));
+        Assert.Equal(["u1", "u2", "u3"], refresher.Calls.Select(c => c.UserId));
+        Assert.Equal(0, await store.RefreshVectorsAsync(refresher, 0, None));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => store.RefreshVectorsAsync(refresher, -1, None));
+    }
+
+    [Fact]
+    public async Task RefreshVectors_WithoutAVectorAnyMore_DeletesTheStoredOneWithItsEtag()
+    {
+        var gateway = new InMemoryCosmosGateway();
+        var store = new CosmosFeatureStore(gateway, null);
+        var answers = new Queue<UserVector?>([new UserVector("m1", [1f], T0), null]);
+        var refresher = new RecordingRefresher(_ => answers.Dequeue());
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10)], Rules(refresher), None);
+        await store.RefreshVectorsAsync(refresher, 10, None);
+        Assert.NotNull(await store.GetUserVectorAsync("u1", None));
+
+        await store.ApplyAsync([Like("l1", "u1", "v1", T0.AddMinutes(1))], Rules(refresher), None);
+        Assert.Equal(1, await store.RefreshVectorsAsync(refresher, 10, None));
+
+        var (batch, result) = gateway.Batches[^1];
+        Assert.True(result.Succeeded);
+        Assert.Equal([CosmosOperationKind.Delete, CosmosOperationKind.Replace], batch.Operations.Select(o => o.Kind));
+        Assert.NotNull(batch.Operations[0].IfMatchEtag);
+        Assert.Null(await store.GetUserVectorAsync("u1", None));
+        Assert.Equal([("u1", "aggregates"), ("u1", "event:l1"), ("u1", "event:w1")], gateway.Ids("userState"));
     }
 
     [Fact]
@@ -101,12 +184,24 @@ public sealed class CosmosFeatureStoreTests
     }
 
     [Fact]
-    public async Task Crash_BeforeTheVectorRefresh_RedeliveryRefreshesIt_APlainDuplicateDoesNot()
+    public async Task Crash_BeforeOrDuringTheVectorRefresh_LeavesTheMark_AndTheNextRefreshCatchesUp()
     {
         var gateway = new InMemoryCosmosGateway();
         var store = new CosmosFeatureStore(gateway, null);
         var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
         var w1 = Watch("w1", "u1", "v1", T0, 10);
+
+        // The process dies after the apply, before any refresh: the mark stays with the aggregates.
+        await store.ApplyAsync([w1], Rules(refresher), None);
+        Assert.Null(await store.GetUserVectorAsync("u1", None));
+        Assert.Contains("\"vectorPending\":true", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
+
+        // The redelivery is a plain duplicate: it neither refreshes nor touches the mark.
+        Assert.Equal([EventOutcome.Duplicate], (await store.ApplyAsync([w1], Rules(refresher), None)).Outcomes);
+        Assert.Empty(refresher.Calls);
+        Assert.Contains("\"vectorPending\":true", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
+
+        // The next refresh dies reading the history: nothing is written, the mark stays.
         gateway.BeforeQuery = query =>
         {
             if (query.Text == CosmosQueries.UserInteractions("u1").Text)
@@ -114,19 +209,102 @@ public sealed class CosmosFeatureStoreTests
                 throw new IOException("the process died");
             }
         };
-
-        await Assert.ThrowsAsync<IOException>(() => store.ApplyAsync([w1], Rules(refresher), None));
+        await Assert.ThrowsAsync<IOException>(() => store.RefreshVectorsAsync(refresher, 10, None));
         Assert.Null(await store.GetUserVectorAsync("u1", None));
         Assert.Contains("\"vectorPending\":true", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
 
+        // The one after catches up, exactly as if nothing had failed.
         gateway.BeforeQuery = null;
-        Assert.Equal([EventOutcome.Duplicate], (await store.ApplyAsync([w1], Rules(refresher), None)).Outcomes);
+        Assert.Equal(1, await store.RefreshVectorsAsync(refresher, 10, None));
         Assert.Equal(Json(new UserVector("summary-1", [1, 10, 0], T0)), Json(await store.GetUserVectorAsync("u1", None)));
         Assert.DoesNotContain("vectorPending", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
+        var once = new CosmosFeatureStore(new InMemoryCosmosGateway(), null);
+        await once.ApplyAsync([w1], Rules(refresher), None);
+        await once.RefreshVectorsAsync(refresher, 10, None);
+        Assert.Equal(await StoreSnapshot.TakeAsync(once, ["u1"], ["v1"]), await StoreSnapshot.TakeAsync(store, ["u1"], ["v1"]));
 
         refresher.Clear();
-        await store.ApplyAsync([w1], Rules(refresher), None);
+        Assert.Equal(0, await store.RefreshVectorsAsync(refresher, 10, None));
         Assert.Empty(refresher.Calls);
+    }
+
+    [Fact]
+    public async Task RefreshVectors_ANewerApplyLandingBeforeTheRefreshBatch_Fails412_AndTheRefreshReadsAgain_SoItsMarkIsNeverLost()
+    {
+        var gateway = new InMemoryCosmosGateway();
+        var store = new CosmosFeatureStore(gateway, null);
+        var other = new CosmosFeatureStore(gateway, null);
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10)], Rules(refresher), None);
+        var interfered = false;
+        gateway.BeforeBatch = batch =>
+        {
+            // After this refresh read the aggregates and the history, another worker applies a like of u1.
+            if (!interfered && batch.Operations.Any(o => o.Id == CosmosDocuments.VectorId))
+            {
+                interfered = true;
+                other.ApplyAsync([Like("l1", "u1", "v1", T0.AddMinutes(1))], Rules(refresher), None).GetAwaiter().GetResult();
+            }
+        };
+
+        Assert.Equal(1, await store.RefreshVectorsAsync(refresher, 10, None));
+
+        Assert.Contains(gateway.Batches, b => b.Batch.Operations.Any(o => o.Id == CosmosDocuments.VectorId) && b.Result == new CosmosBatchResult(1, 412));
+        Assert.Equal([["w1"], ["w1", "l1"]], refresher.Calls.Select(c => c.History.Select(e => e.EventId).ToArray()));
+        Assert.Equal(Json(new UserVector("summary-1", [2, 10, 0], T0.AddMinutes(1))), Json(await store.GetUserVectorAsync("u1", None)));
+        Assert.DoesNotContain("vectorPending", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
+        Assert.Equal(0, await store.RefreshVectorsAsync(refresher, 10, None));
+    }
+
+    [Fact]
+    public async Task RefreshVectors_RacingADeletion_WritesNoVectorForTheDeletedUser()
+    {
+        var gateway = new InMemoryCosmosGateway();
+        var store = new CosmosFeatureStore(gateway, null);
+        var deleter = new CosmosFeatureStore(gateway, null);
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10)], Rules(refresher), None);
+        var deleted = false;
+        gateway.BeforeBatch = batch =>
+        {
+            if (!deleted && batch.Operations.Any(o => o.Id == CosmosDocuments.VectorId))
+            {
+                deleted = true;
+                Assert.True(deleter.DeleteUserAsync("u1", T0.AddHours(1), None).GetAwaiter().GetResult());
+            }
+        };
+
+        // The refresh batch fails on the tombstone; read again, the user has no mark any more: not refreshed.
+        Assert.Equal(0, await store.RefreshVectorsAsync(refresher, 10, None));
+
+        Assert.Single(refresher.Calls);
+        Assert.Contains(gateway.Batches, b => b.Batch.Operations.Any(o => o.Id == CosmosDocuments.VectorId) && b.Result == new CosmosBatchResult(1, 412));
+        Assert.Null(await store.GetUserVectorAsync("u1", None));
+        Assert.Equal([("u1", "aggregates"), ("u1", "event:w1")], gateway.Ids("userState"));
+        Assert.Equal("""{"id":"aggregates","userId":"u1","deletedAt":"2025-06-02T11:00:00+00:00","kind":"aggregates"}""", gateway.Json("userState", "u1", "aggregates"));
+        Assert.Equal(0, await store.RefreshVectorsAsync(refresher, 10, None));
+    }
+
+    [Fact]
+    public async Task RefreshVectors_EndlessContention_GivesUpAsStoreUnavailable_AndKeepsTheMark()
+    {
+        var gateway = new InMemoryCosmosGateway();
+        var store = new CosmosFeatureStore(gateway, new CosmosFeatureStoreOptions { MaxConflictRetries = 2 });
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10)], Rules(refresher), None);
+        gateway.BeforeBatch = _ =>
+        {
+            // Someone rewrites the aggregates (keeping the mark) before every refresh batch.
+            var current = CosmosDocuments.Deserialize<UserAggregatesDocument>(gateway.Json("userState", "u1", "aggregates")!);
+            gateway.Put("userState", "u1", current);
+        };
+
+        var error = await Assert.ThrowsAsync<StoreUnavailableException>(() => store.RefreshVectorsAsync(refresher, 10, None));
+
+        Assert.Equal("Cosmos DB: the state of user 'u1' kept changing under 3 vector refreshes (contention).", error.Message);
+        Assert.Equal(3, refresher.Calls.Count);
+        Assert.Null(await store.GetUserVectorAsync("u1", None));
+        Assert.Contains("\"vectorPending\":true", gateway.Json("userState", "u1", "aggregates")!, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -248,21 +426,82 @@ public sealed class CosmosFeatureStoreTests
     }
 
     [Fact]
-    public async Task DeleteUser_LeavesATombstone_RecordsTheDeletion_AndRemovesEverythingElse()
+    public async Task DeleteUser_LeavesATombstone_RecordsTheDeletion_ErasesTheInteractions_AndRemovesEverythingElse()
     {
         var gateway = new InMemoryCosmosGateway();
         var store = new CosmosFeatureStore(gateway, null);
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
         await store.UpsertUserAsync(new UserProfile("u1") { Country = "FR" }, None);
-        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10), Like("l1", "u1", "v1", T0)], Rules(new RecordingRefresher(RecordingRefresher.FeedbackSummary)), None);
-        Assert.Equal(5, gateway.Ids("userState").Count);
+        await store.ApplyAsync([Watch("w1", "u1", "v1", T0, 10), Like("l1", "u1", "v1", T0)], Rules(refresher), None);
+        await store.RefreshVectorsAsync(refresher, 10, None);
+        Assert.Equal([("u1", "aggregates"), ("u1", "event:l1"), ("u1", "event:w1"), ("u1", "profile"), ("u1", "vector")], gateway.Ids("userState"));
 
         Assert.True(await store.DeleteUserAsync("u1", T0.AddHours(1), None));
         Assert.False(await store.DeleteUserAsync("u1", T0.AddMinutes(30), None)); // nothing left; the later time stays
 
-        Assert.Equal([("u1", "aggregates")], gateway.Ids("userState"));
+        // Each raw interaction is left as its id, partition key and time to live: a redelivery stays a duplicate.
+        Assert.Equal([("u1", "aggregates"), ("u1", "event:l1"), ("u1", "event:w1")], gateway.Ids("userState"));
+        Assert.Equal("""{"id":"event:w1","userId":"u1","ttl":15552000,"kind":"erased"}""", gateway.Json("userState", "u1", "event:w1"));
+        Assert.Equal("""{"id":"event:l1","userId":"u1","ttl":15552000,"kind":"erased"}""", gateway.Json("userState", "u1", "event:l1"));
+        Assert.Empty(await store.GetUserEventsAsync("u1", None));
         Assert.Equal("""{"id":"aggregates","userId":"u1","deletedAt":"2025-06-02T11:00:00+00:00","kind":"aggregates"}""", gateway.Json("userState", "u1", "aggregates"));
         Assert.Equal("""{"id":"deletion","userId":"u1","deletedAt":"2025-06-02T11:00:00+00:00","kind":"deletion"}""", gateway.Json("deletions", "u1", "deletion"));
         Assert.Equal([("v1", "event:l1"), ("v1", "event:w1"), ("v1", "statistics")], gateway.Ids("videoState")); // anonymous counts stay
+        var state = await store.GetServingStateAsync("u1", None);
+        Assert.Equal((null, 0, (DateTimeOffset?)T0.AddHours(1)), (state.Vector, state.ConsumedVideoIds.Count, state.DeletedAt));
+    }
+
+    [Fact]
+    public async Task DeleteUser_ARedeliveryRacingTheDeletion_FailsOnTheErasedInteraction_AndStaysADuplicate()
+    {
+        var gateway = new InMemoryCosmosGateway();
+        var store = new CosmosFeatureStore(gateway, null);
+        var other = new CosmosFeatureStore(gateway, null);
+        await store.ApplyAsync([Watch("w0", "u1", "v1", T0, 1)], Rules(), None);
+        var ahead = Watch("ahead", "u1", "v1", T0.AddHours(2), 10); // a client clock running ahead of the deletion time
+        var interfered = false;
+        gateway.BeforeBatch = batch =>
+        {
+            // After this store found no interaction "ahead", another worker applies it, then the user is deleted.
+            if (!interfered && batch.Container == "userState" && batch.Events.Contains(ahead))
+            {
+                interfered = true;
+                other.ApplyAsync([ahead], Rules(), None).GetAwaiter().GetResult();
+                other.DeleteUserAsync("u1", T0.AddHours(1), None).GetAwaiter().GetResult();
+            }
+        };
+
+        var result = await store.ApplyAsync([ahead], Rules(), None);
+
+        Assert.Equal([EventOutcome.Duplicate], result.Outcomes);
+        Assert.Contains(gateway.Batches, b => b.Batch.Events.Contains(ahead) && b.Result == new CosmosBatchResult(0, 409));
+        Assert.Null(await store.GetUserAggregatesAsync("u1", None));
+        Assert.Empty(await store.GetUserEventsAsync("u1", None));
+        Assert.Equal(2, (await store.GetVideoStatisticsAsync("v1", None))!.Views);
+    }
+
+    [Fact]
+    public async Task ServingState_ReadsTheVectorAndTheTombstone_AndQueriesTheConsumedVideosInTheUserPartition()
+    {
+        var gateway = new InMemoryCosmosGateway();
+        var store = new CosmosFeatureStore(gateway, null);
+        var refresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+        await store.ApplyAsync(
+        [
+            Watch("w1", "u1", "v1", T0, 10), Like("l1", "u1", "v1", T0), Like("l2", "u1", "v2", T0),
+            new IngestEvent("i1", "u1", "v3", InteractionType.Impression, T0), new IngestEvent("s1", "u1", null, InteractionType.Search, T0) { Text = "q" },
+            Like("x1", "u2", "v4", T0),
+        ], Rules(refresher), None);
+        await store.RefreshVectorsAsync(refresher, 10, None);
+        gateway.Queries.Clear();
+
+        var state = await store.GetServingStateAsync("u1", None);
+
+        Assert.Equal(["v1", "v2"], state.ConsumedVideoIds.Order(StringComparer.Ordinal));
+        Assert.Equal(Json(await store.GetUserVectorAsync("u1", None)), Json(state.Vector));
+        Assert.Null(state.DeletedAt);
+        var query = Assert.Single(gateway.Queries);
+        Assert.Equal(CosmosQueries.ConsumedVideoIds("u1").Text, query.Text);
     }
 
     [Fact]
@@ -340,30 +579,53 @@ public sealed class CosmosFeatureStoreTests
         var random = new Random(43);
         var deliveries = TestEvents.Batches(44, events, 150).Concat(TestEvents.Batches(45, events.OrderBy(_ => random.Next()).ToArray(), 80)).ToArray();
         random.Shuffle(deliveries);
-        var sqliteRules = Rules(new RecordingRefresher(RecordingRefresher.FeedbackSummary), recent: 6);
-        var cosmosRules = Rules(new RecordingRefresher(RecordingRefresher.FeedbackSummary), recent: 6);
-        // Halfway, u3 deletes their data as of a time after every event, so all their later deliveries are refused.
-        // (With a deletion time before some of u3's events, a redelivery of such an event after the deletion would be
-        // counted again in the video statistics by the SQLite store, whose event rows are gone, but not here, where the
-        // video's marker remembers it: the one known difference, kept out of this comparison.)
-        var deletedAt = T0.AddDays(3);
+        var sqliteRefresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+        var cosmosRefresher = new RecordingRefresher(RecordingRefresher.FeedbackSummary);
+        var sqliteRules = Rules(sqliteRefresher, recent: 6);
+        var cosmosRules = Rules(cosmosRefresher, recent: 6);
+        // Halfway, u3 and u5 delete their data as of the middle of the events' span: redeliveries of their earlier events
+        // are refused, of later ones already applied are duplicates (their raw interactions were erased, not forgotten),
+        // and new later ones are applied again. The Cosmos store refreshes a few vectors at random points, SQLite only
+        // at the end: the vectors depend on the history, not on when they were refreshed.
+        var deletedAt = T0.AddDays(1.5);
         for (var i = 0; i < deliveries.Length; i++)
         {
             var sqliteResult = await sqlite.ApplyAsync(deliveries[i].Events, sqliteRules, None);
             var cosmosResult = await cosmos.ApplyAsync(deliveries[i].Events, cosmosRules, None);
             Assert.Equal(sqliteResult.Outcomes, cosmosResult.Outcomes);
+            if (random.Next(3) == 0)
+            {
+                await cosmos.RefreshVectorsAsync(cosmosRefresher, random.Next(1, 4), None);
+            }
+
             if (i == deliveries.Length / 2)
             {
-                Assert.Equal(await sqlite.DeleteUserAsync("u3", deletedAt, None), await cosmos.DeleteUserAsync("u3", deletedAt, None));
+                foreach (var user in new[] { "u3", "u5" })
+                {
+                    Assert.Equal(await sqlite.DeleteUserAsync(user, deletedAt, None), await cosmos.DeleteUserAsync(user, deletedAt, None));
+                }
             }
         }
 
+        await sqlite.RefreshVectorsAsync(sqliteRefresher, int.MaxValue, None);
+        await cosmos.RefreshVectorsAsync(cosmosRefresher, int.MaxValue, None);
         var expected = await StoreSnapshot.TakeAsync(sqlite, users, videos);
         Assert.Equal(expected, await StoreSnapshot.TakeAsync(cosmos, users, videos));
         Assert.Contains("\"hourlyViews\":{", expected, StringComparison.Ordinal);
         Assert.Contains("summary-1", expected, StringComparison.Ordinal);
-        Assert.Empty(await cosmos.GetUserEventsAsync("u3", None));
-        Assert.Null(await cosmos.GetUserAggregatesAsync("u3", None));
+        foreach (var user in users)
+        {
+            var (fromSqlite, fromCosmos) = (await sqlite.GetServingStateAsync(user, None), await cosmos.GetServingStateAsync(user, None));
+            Assert.Equal(fromSqlite.ConsumedVideoIds.Order(StringComparer.Ordinal), fromCosmos.ConsumedVideoIds.Order(StringComparer.Ordinal));
+            Assert.Equal(fromSqlite.DeletedAt, fromCosmos.DeletedAt);
+            Assert.Equal(Json(fromSqlite.Vector), Json(fromCosmos.Vector));
+        }
+
+        // The deleted users kept only what they did after the deletion time.
+        var u3 = await cosmos.GetUserEventsAsync("u3", None);
+        Assert.NotEmpty(u3);
+        Assert.All(u3, e => Assert.True(e.Timestamp > deletedAt));
+        Assert.Equal(deletedAt, (await cosmos.GetServingStateAsync("u3", None)).DeletedAt);
     }
 
     /// <summary>A gateway whose batches are refused with <paramref name="status"/> on their first operation.</summary>
@@ -377,6 +639,9 @@ public sealed class CosmosFeatureStoreTests
 
         public Task<IReadOnlyList<T>> QueryAsync<T>(string container, string partitionKey, CosmosQuery query, CancellationToken cancellationToken) =>
             inner.QueryAsync<T>(container, partitionKey, query, cancellationToken);
+
+        public Task<IReadOnlyList<T>> QueryAcrossPartitionsAsync<T>(string container, CosmosQuery query, CancellationToken cancellationToken) =>
+            inner.QueryAcrossPartitionsAsync<T>(container, query, cancellationToken);
 
         public Task<IReadOnlyList<T>> ReadManyAsync<T>(string container, IReadOnlyList<(string Id, string PartitionKey)> items, CancellationToken cancellationToken) =>
             inner.ReadManyAsync<T>(container, items, cancellationToken);

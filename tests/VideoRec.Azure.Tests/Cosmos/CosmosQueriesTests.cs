@@ -28,11 +28,37 @@ public sealed class CosmosQueriesTests
     }
 
     [Fact]
-    public void UserDocumentIds_ListsEverythingOfTheUser()
+    public void UserDocuments_ListsTheIdKindAndTimeToLiveOfEverythingOfTheUser()
     {
-        var query = CosmosQueries.UserDocumentIds("u1");
+        var query = CosmosQueries.UserDocuments("u1");
 
-        Assert.Equal("SELECT VALUE c.id FROM c WHERE c.userId = @userId", query.Text);
+        Assert.Equal("SELECT c.id, c.kind, c.ttl FROM c WHERE c.userId = @userId", query.Text);
         Assert.Equal([new KeyValuePair<string, object>("@userId", "u1")], query.Parameters);
+        // A row as the service returns it: undefined fields left out.
+        Assert.Equal(new UserDocumentRow("vector", "vector", null), CosmosDocuments.Deserialize<UserDocumentRow>("""{"id":"vector","kind":"vector"}"""));
+        Assert.Equal(new UserDocumentRow("event:e1", "interaction", 60), CosmosDocuments.Deserialize<UserDocumentRow>("""{"id":"event:e1","kind":"interaction","ttl":60}"""));
+    }
+
+    [Fact]
+    public void PendingVectorUsers_LooksAcrossPartitionsForMarkedAggregates_ByUserId_WithAParameterisedLimit()
+    {
+        var query = CosmosQueries.PendingVectorUsers(250);
+
+        Assert.Equal("SELECT TOP @max c.userId FROM c WHERE c.kind = @kind AND c.vectorPending = true ORDER BY c.userId", query.Text);
+        Assert.Equal([new KeyValuePair<string, object>("@max", 250), new KeyValuePair<string, object>("@kind", "aggregates")], query.Parameters);
+        Assert.Equal(new PendingVectorRow("u7"), CosmosDocuments.Deserialize<PendingVectorRow>("""{"userId":"u7"}"""));
+    }
+
+    [Fact]
+    public void ConsumedVideoIds_AreTheDistinctVideosOfInteractionsOtherThanImpressionsAndSearches()
+    {
+        var query = CosmosQueries.ConsumedVideoIds("u1");
+
+        Assert.Equal(
+            "SELECT DISTINCT VALUE c.videoId FROM c WHERE c.userId = @userId AND c.kind = @kind AND IS_STRING(c.videoId) AND NOT ARRAY_CONTAINS(@notConsumed, c.type)",
+            query.Text);
+        Assert.Equal("u1", query["@userId"]);
+        Assert.Equal("interaction", query["@kind"]);
+        Assert.Equal(new[] { "impression", "search" }, (string[])query["@notConsumed"]);
     }
 }

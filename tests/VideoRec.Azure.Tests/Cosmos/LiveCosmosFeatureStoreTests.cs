@@ -9,7 +9,8 @@ namespace VideoRec.Azure.Tests.Cosmos;
 
 /// <summary>
 /// The Cosmos DB store against a live account (skipped without <c>VIDEOREC_COSMOS_CONNECTION</c>): the real containers,
-/// indexing policy, transactional batches, queries and deletion, compared with the SQLite store.
+/// indexing policy, transactional batches, queries (the cross-partition one of the vector refresh too) and deletion,
+/// compared with the SQLite store.
 /// </summary>
 public sealed class LiveCosmosFeatureStoreTests
 {
@@ -42,9 +43,24 @@ public sealed class LiveCosmosFeatureStoreTests
                 Assert.Equal((await sqlite.ApplyAsync(delivery.Events, sqliteRules, None)).Outcomes, (await cosmos.ApplyAsync(delivery.Events, cosmosRules, None)).Outcomes);
             }
 
+            // Vectors are refreshed after the applies, in rounds of two users for Cosmos DB (TOP across partitions).
+            await sqlite.RefreshVectorsAsync(sqliteRules.Vectors!, int.MaxValue, None);
+            var rounds = 0;
+            while (await cosmos.RefreshVectorsAsync(cosmosRules.Vectors!, 2, None) > 0)
+            {
+                rounds++;
+            }
+
+            Assert.Equal((users.Length + 1) / 2, rounds);
             Assert.Equal(await StoreSnapshot.TakeAsync(sqlite, users, videos), await StoreSnapshot.TakeAsync(cosmos, users, videos));
+            var before = await cosmos.GetServingStateAsync(users[0], None);
+            Assert.Equal((await sqlite.GetServingStateAsync(users[0], None)).ConsumedVideoIds.Order(StringComparer.Ordinal), before.ConsumedVideoIds.Order(StringComparer.Ordinal));
+            Assert.NotNull(before.Vector);
+
             Assert.True(await cosmos.DeleteUserAsync(users[0], TestEvents.T0.AddDays(10), None));
             Assert.Empty(await cosmos.GetUserEventsAsync(users[0], None));
+            var after = await cosmos.GetServingStateAsync(users[0], None);
+            Assert.Equal((null, 0, (DateTimeOffset?)TestEvents.T0.AddDays(10)), (after.Vector, after.ConsumedVideoIds.Count, after.DeletedAt));
             Assert.Equal(EventOutcome.UserDeleted, (await cosmos.ApplyAsync([events.First(e => e.UserId == users[0])], cosmosRules, None)).Outcomes.Single());
         }
         finally

@@ -9,7 +9,8 @@ namespace VideoRec.Azure.Tests.Queues;
 
 /// <summary>
 /// The ingestion path with a real Storage queue: batches enqueued to Azurite, drained by Core's <see cref="QueueWorker"/>
-/// into a SQLite feature store, end exactly as the same events applied directly.
+/// (which refreshes the marked vectors after each round) into a SQLite feature store, end exactly as the same events
+/// applied directly and refreshed once.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
 public sealed class QueueWorkerEndToEndTests(AzuriteFixture azurite)
@@ -45,7 +46,8 @@ public sealed class QueueWorkerEndToEndTests(AzuriteFixture azurite)
         var messages = EventBatchCodec.Split(big, harness.Options.MaxPayloadBytes).Count + small.Count + 2;
         Assert.Equal(messages, await harness.CountAsync());
 
-        var worker = new QueueWorker(harness.Queue, new EventBatchProcessor(viaQueue, new IngestionRules(options, queueRefresher), harness.Queue), options)
+        var processor = new EventBatchProcessor(viaQueue, new IngestionRules(options, queueRefresher), harness.Queue);
+        var worker = new QueueWorker(harness.Queue, processor, options)
         {
             Lease = TimeSpan.FromSeconds(30),
         };
@@ -55,7 +57,9 @@ public sealed class QueueWorkerEndToEndTests(AzuriteFixture azurite)
             handled += await worker.DrainOnceAsync(32, None);
             return await harness.CountAsync();
         }, count => count == 0, TimeSpan.FromMinutes(2), "the worker to drain the queue");
+        await processor.RefreshVectorsAsync(None); // stored vectors are refreshed when the worker goes quiet
         await direct.ApplyAsync(events, new IngestionRules(options, directRefresher), None);
+        await direct.RefreshVectorsAsync(directRefresher, int.MaxValue, None);
 
         Assert.Equal(messages, handled);
         var expected = await StoreSnapshot.TakeAsync(direct, users, videos);
@@ -132,5 +136,9 @@ public sealed class QueueWorkerEndToEndTests(AzuriteFixture azurite)
         public Task<UserProfile?> GetUserAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
 
         public Task<bool> DeleteUserAsync(string userId, DateTimeOffset deletedAt, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<int> RefreshVectorsAsync(IUserVectorRefresher refresher, int maxUsers, CancellationToken cancellationToken) => throw new NotSupportedException();
+
+        public Task<UserServingState> GetServingStateAsync(string userId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 }

@@ -9,8 +9,9 @@ namespace VideoRec.Azure.Tests.Support;
 /// An in-memory stand-in for Cosmos DB behind <see cref="ICosmosGateway"/> with the service's rules that the store
 /// relies on: documents stored as the JSON the store writes, ids unique per (container, partition), the partition key
 /// field of a document equal to the partition it is written to, etags changing on every write, transactional batches
-/// all-or-nothing with 409 on a create of an existing id, 412 on a stale etag and 404 on a missing document, and the
-/// store's three queries. Hooks let tests interfere between calls (a concurrent writer, a crash).
+/// all-or-nothing with 409 on a create of an existing id, 412 on a stale etag and 404 on a missing document (for a
+/// replace or a delete), and the store's queries, including the one across partitions. Hooks let tests interfere between
+/// calls (a concurrent writer, a crash).
 /// </summary>
 internal sealed class InMemoryCosmosGateway : ICosmosGateway
 {
@@ -83,6 +84,31 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
         }
     }
 
+    public Task<IReadOnlyList<T>> QueryAcrossPartitionsAsync<T>(string container, CosmosQuery query, CancellationToken cancellationToken)
+    {
+        BeforeQuery?.Invoke(query);
+        lock (_gate)
+        {
+            Queries.Add(query);
+            if (query.Text == CosmosQueries.PendingVectorUsers(1).Text)
+            {
+                Assert.Equal(_options.UserStateContainer, container);
+                var max = (int)query["@max"];
+                return Task.FromResult<IReadOnlyList<T>>(_documents
+                    .Where(d => d.Key.Container == container)
+                    .Select(d => JsonNode.Parse(d.Value.Json)!)
+                    .Where(n => (string?)n["kind"] == (string)query["@kind"] && n["vectorPending"] is JsonValue pending && pending.GetValueKind() == JsonValueKind.True)
+                    .Select(n => (string)n["userId"]!)
+                    .Order(StringComparer.Ordinal)
+                    .Take(max)
+                    .Select(user => new JsonObject { ["userId"] = user }.Deserialize<T>(CosmosDocuments.Json)!)
+                    .ToList());
+            }
+
+            throw new NotSupportedException($"The in-memory gateway does not know the cross-partition query '{query.Text}'.");
+        }
+    }
+
     public Task<IReadOnlyList<T>> QueryAsync<T>(string container, string partitionKey, CosmosQuery query, CancellationToken cancellationToken)
     {
         BeforeQuery?.Invoke(query);
@@ -111,9 +137,27 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
                 return Task.FromResult<IReadOnlyList<T>>(partition.Where(d => ids.Contains(d.Key.Id)).Select(d => (T)(object)d.Key.Id).ToList());
             }
 
-            if (query.Text == CosmosQueries.UserDocumentIds(partitionKey).Text)
+            if (query.Text == CosmosQueries.UserDocuments(partitionKey).Text)
             {
-                return Task.FromResult<IReadOnlyList<T>>(partition.Select(d => (T)(object)d.Key.Id).ToList());
+                Assert.Equal(partitionKey, query["@userId"]);
+                return Task.FromResult<IReadOnlyList<T>>(partition
+                    .Select(d => JsonNode.Parse(d.Value.Json)!.AsObject())
+                    .Select(n => Project(n, "id", "kind", "ttl").Deserialize<T>(CosmosDocuments.Json)!)
+                    .ToList());
+            }
+
+            if (query.Text == CosmosQueries.ConsumedVideoIds(partitionKey).Text)
+            {
+                Assert.Equal(partitionKey, query["@userId"]);
+                var notConsumed = ((string[])query["@notConsumed"]).ToHashSet(StringComparer.Ordinal);
+                return Task.FromResult<IReadOnlyList<T>>(partition
+                    .Select(d => JsonNode.Parse(d.Value.Json)!)
+                    .Where(n => (string?)n["kind"] == (string)query["@kind"] && n["videoId"] is JsonValue video && video.GetValueKind() == JsonValueKind.String &&
+                        !notConsumed.Contains((string?)n["type"] ?? ""))
+                    .Select(n => (string)n["videoId"]!)
+                    .Distinct(StringComparer.Ordinal)
+                    .Select(v => (T)(object)v)
+                    .ToList());
             }
 
             throw new NotSupportedException($"The in-memory gateway does not know the query '{query.Text}'.");
@@ -137,29 +181,31 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
         lock (_gate)
         {
             Assert.InRange(batch.Operations.Count, 1, CosmosDocuments.MaxBatchOperations);
-            var staged = new Dictionary<string, string>(StringComparer.Ordinal);
+            var staged = new Dictionary<string, string?>(StringComparer.Ordinal); // null: deleted
             var result = CosmosBatchResult.Success;
             for (var i = 0; i < batch.Operations.Count && result.Succeeded; i++)
             {
                 var operation = batch.Operations[i];
                 var json = Checked(batch.Container, batch.PartitionKey, operation.Document, out var id);
                 Assert.Equal(operation.Id, id);
-                var exists = staged.ContainsKey(id) || _documents.ContainsKey((batch.Container, batch.PartitionKey, id));
+                Assert.Equal(operation.Kind is CosmosOperationKind.Replace or CosmosOperationKind.Delete, operation.IfMatchEtag is not null);
+                var key = (batch.Container, batch.PartitionKey, id);
+                var exists = staged.TryGetValue(id, out var earlier) ? earlier is not null : _documents.ContainsKey(key);
                 if (operation.Kind == CosmosOperationKind.Create && exists)
                 {
                     result = new CosmosBatchResult(i, 409);
                 }
-                else if (operation.Kind == CosmosOperationKind.Replace && !_documents.ContainsKey((batch.Container, batch.PartitionKey, id)))
+                else if (operation.Kind is CosmosOperationKind.Replace or CosmosOperationKind.Delete && !exists)
                 {
                     result = new CosmosBatchResult(i, 404);
                 }
-                else if (operation.Kind == CosmosOperationKind.Replace && _documents[(batch.Container, batch.PartitionKey, id)].ETag != operation.IfMatchEtag)
+                else if (operation.Kind is CosmosOperationKind.Replace or CosmosOperationKind.Delete && (staged.ContainsKey(id) || _documents[key].ETag != operation.IfMatchEtag))
                 {
                     result = new CosmosBatchResult(i, 412);
                 }
                 else
                 {
-                    staged[id] = json;
+                    staged[id] = operation.Kind == CosmosOperationKind.Delete ? null : json;
                 }
             }
 
@@ -167,7 +213,14 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
             {
                 foreach (var (id, json) in staged)
                 {
-                    _documents[(batch.Container, batch.PartitionKey, id)] = (json, NextETag());
+                    if (json is null)
+                    {
+                        _documents.Remove((batch.Container, batch.PartitionKey, id));
+                    }
+                    else
+                    {
+                        _documents[(batch.Container, batch.PartitionKey, id)] = (json, NextETag());
+                    }
                 }
             }
 
@@ -206,6 +259,21 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
         Assert.DoesNotContain(id, c => c is '/' or '\\' or '?' or '#');
         Assert.Equal(partition, (string?)node[keyField]);
         return json;
+    }
+
+    /// <summary>The fields of <paramref name="node"/> a projection names, those it has (as the service leaves undefined ones out).</summary>
+    private static JsonObject Project(JsonObject node, params string[] fields)
+    {
+        var projected = new JsonObject();
+        foreach (var field in fields)
+        {
+            if (node[field] is { } value)
+            {
+                projected[field] = value.DeepClone();
+            }
+        }
+
+        return projected;
     }
 
     private string NextETag() => $"\"{++_etag:x8}\"";

@@ -115,7 +115,8 @@ public static class IngestCommands
             var queue = new SqliteEventQueue(db, TimeProvider.System);
             var options = new IngestionOptions();
             var refresher = parse.GetValue(model) is { } path ? new WalsFoldInRefresher(new FixedModelBundleProvider(ModelBundle.Load(path))) : null;
-            var worker = new QueueWorker(queue, new EventBatchProcessor(store, new IngestionRules(options, refresher), queue), options);
+            var processor = new EventBatchProcessor(store, new IngestionRules(options, refresher), queue);
+            var worker = new QueueWorker(queue, processor, options);
             if (!parse.GetValue(untilEmpty))
             {
                 AnsiConsole.MarkupLine("Processing the queue (Ctrl+C to stop)…");
@@ -134,7 +135,8 @@ public static class IngestCommands
                 }
             }
 
-            AnsiConsole.MarkupLine($"Processed {handled:N0} queue messages; {queue.Poisoned().Count:N0} poison entries in total.");
+            var refreshed = await processor.RefreshVectorsAsync(cancellationToken);
+            AnsiConsole.MarkupLine($"Processed {handled:N0} queue messages and refreshed {refreshed:N0} user vectors; {queue.Poisoned().Count:N0} poison entries in total.");
             return 0;
         }));
         return command;
