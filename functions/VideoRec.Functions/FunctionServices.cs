@@ -4,6 +4,11 @@ using Microsoft.Extensions.Options;
 using VideoRec.Api;
 using VideoRec.Core.Bundles;
 using VideoRec.Core.Serving;
+using Azure.Core;
+using Azure.Identity;
+using VideoRec.Azure;
+using VideoRec.Azure.Cosmos;
+using VideoRec.Azure.Queues;
 using VideoRec.Local;
 
 namespace VideoRec.Functions;
@@ -11,20 +16,62 @@ namespace VideoRec.Functions;
 /// <summary>The function app's DI: adapters chosen by <see cref="FunctionSettings"/>, validated at start-up.</summary>
 public static class FunctionServices
 {
+    /// <summary>
+    /// The settings from <paramref name="configuration"/>: section <c>VideoRec</c>, where <c>QueueConnection</c> is either
+    /// a connection string or a section with <c>queueServiceUri</c> (the identity-based form the trigger binding reads).
+    /// </summary>
+    public static FunctionSettings Read(IConfiguration configuration)
+    {
+        var section = configuration.GetSection(FunctionSettings.Section);
+        var settings = section.Get<FunctionSettings>() ?? new FunctionSettings();
+        ReadQueueConnection(settings, section);
+        return settings;
+    }
+
+    /// <summary>Sets the two forms of <c>VideoRec:QueueConnection</c>, which the binder leaves alone.</summary>
+    private static void ReadQueueConnection(FunctionSettings settings, IConfiguration section)
+    {
+        settings.QueueConnection ??= section["QueueConnection"];
+        settings.QueueServiceUri ??= section["QueueConnection:queueServiceUri"];
+    }
+
     /// <summary>Registers settings (validated on start, naming every missing setting), adapters, serving and ingestion.</summary>
     public static IServiceCollection AddVideoRecFunctions(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<FunctionSettings>()
             .Bind(configuration.GetSection(FunctionSettings.Section))
+            .PostConfigure(s => ReadQueueConnection(s, configuration.GetSection(FunctionSettings.Section)))
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<IModelBundleProvider>(sp =>
             new FixedModelBundleProvider(ModelBundle.Load(sp.GetRequiredService<IOptions<FunctionSettings>>().Value.ModelPath)));
 
-        var settings = configuration.GetSection(FunctionSettings.Section).Get<FunctionSettings>() ?? new FunctionSettings();
+        var settings = Read(configuration);
+        var credential = new Lazy<TokenCredential>(() => new DefaultAzureCredential(new DefaultAzureCredentialOptions
+        {
+            ManagedIdentityClientId = string.IsNullOrWhiteSpace(settings.ManagedIdentityClientId) ? null : settings.ManagedIdentityClientId,
+        }));
         if (settings.Store == "Sqlite")
         {
             services.AddSqliteFeatureStore(settings.DatabasePath, includeQueue: settings.Queue == "Sqlite");
+        }
+        // Blank or malformed values register nothing here: validation on start names them instead of a client constructor failing.
+        var cosmosConnection = string.IsNullOrWhiteSpace(settings.CosmosConnection) ? null : settings.CosmosConnection;
+        if (settings.Store == "Cosmos" && (cosmosConnection is not null || FunctionSettings.IsAbsoluteUri(settings.CosmosEndpoint)))
+        {
+            services.AddCosmosFeatureStore(cosmosConnection,
+                cosmosConnection is null ? new Uri(settings.CosmosEndpoint!) : null,
+                cosmosConnection is null ? credential.Value : null,
+                new CosmosFeatureStoreOptions { DatabaseName = settings.CosmosDatabase });
+        }
+
+        var queueConnection = string.IsNullOrWhiteSpace(settings.QueueConnection) ? null : settings.QueueConnection;
+        if (settings.Queue == "StorageQueue" && (queueConnection is not null || FunctionSettings.IsAbsoluteUri(settings.QueueServiceUri)))
+        {
+            services.AddStorageQueue(queueConnection,
+                queueConnection is null ? new Uri(settings.QueueServiceUri!) : null,
+                queueConnection is null ? credential.Value : null,
+                new StorageQueueOptions { QueueName = settings.EventQueue, PoisonQueueName = settings.EventQueue + "-poison" });
         }
 
         services.AddRecommendationServing();

@@ -10,8 +10,11 @@ public sealed class FunctionSettings : IValidatableObject
 {
     public const string Section = "VideoRec";
 
-    /// <summary>A model bundle directory, or a model folder with a CURRENT file, readable by the worker.</summary>
-    [Required(ErrorMessage = "VideoRec:ModelPath (app setting VideoRec__ModelPath) is required: the model bundle folder to serve.")]
+    /// <summary>
+    /// A model bundle directory, or a model folder with a CURRENT file, readable by the worker. Checked in
+    /// <see cref="Validate"/> rather than by <c>[Required]</c>: a failed attribute would skip <see cref="Validate"/>, and
+    /// start-up must name every missing setting at once.
+    /// </summary>
     public string ModelPath { get; set; } = "";
 
     /// <summary><c>Sqlite</c> (embedded default) or <c>Cosmos</c>.</summary>
@@ -26,9 +29,38 @@ public sealed class FunctionSettings : IValidatableObject
     /// <summary>Name of the event queue; its poison queue is this name with <c>-poison</c>.</summary>
     public string EventQueue { get; set; } = "events";
 
+    /// <summary>
+    /// The storage queue connection when <see cref="Queue"/> is <c>StorageQueue</c>: a connection string in
+    /// <c>VideoRec:QueueConnection</c> (Azurite), or, with a managed identity, the service URI in
+    /// <c>VideoRec:QueueConnection:queueServiceUri</c> (app setting <c>VideoRec__QueueConnection__queueServiceUri</c>),
+    /// the form the queue trigger binding reads too. Not bound by the configuration binder, which cannot read that
+    /// section into a string: <see cref="FunctionServices.Read"/> and the options registration set it.
+    /// </summary>
+    public string? QueueConnection { get; internal set; }
+
+    /// <summary>The storage queue service URI for identity-based connections (bound from <c>VideoRec:QueueConnection:queueServiceUri</c>).</summary>
+    public string? QueueServiceUri { get; set; }
+
+    /// <summary>The Cosmos DB account endpoint (managed identity) when <see cref="Store"/> is <c>Cosmos</c>.</summary>
+    public string? CosmosEndpoint { get; set; }
+
+    /// <summary>A Cosmos DB connection string (emulator or key), used instead of <see cref="CosmosEndpoint"/> when set.</summary>
+    public string? CosmosConnection { get; set; }
+
+    /// <summary>The Cosmos DB database name.</summary>
+    public string CosmosDatabase { get; set; } = "videorec";
+
+    /// <summary>The client id of the user-assigned managed identity; empty uses the default credential chain.</summary>
+    public string? ManagedIdentityClientId { get; set; }
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
+        if (string.IsNullOrWhiteSpace(ModelPath))
+        {
+            yield return new ValidationResult("VideoRec:ModelPath (app setting VideoRec__ModelPath) is required: the model bundle folder to serve.", [nameof(ModelPath)]);
+        }
+
         if (Store is not ("Sqlite" or "Cosmos"))
         {
             yield return new ValidationResult($"VideoRec:Store (app setting VideoRec__Store) must be Sqlite or Cosmos, found '{Store}'.", [nameof(Store)]);
@@ -44,9 +76,37 @@ public sealed class FunctionSettings : IValidatableObject
             yield return new ValidationResult("VideoRec:DatabasePath (app setting VideoRec__DatabasePath) is required when VideoRec:Store is Sqlite.", [nameof(DatabasePath)]);
         }
 
+        if (Store == "Cosmos" && string.IsNullOrWhiteSpace(CosmosEndpoint) && string.IsNullOrWhiteSpace(CosmosConnection))
+        {
+            yield return new ValidationResult(
+                "VideoRec:CosmosEndpoint (app setting VideoRec__CosmosEndpoint) is required when VideoRec:Store is Cosmos (or VideoRec:CosmosConnection for the emulator).",
+                [nameof(CosmosEndpoint)]);
+        }
+        else if (Store == "Cosmos" && string.IsNullOrWhiteSpace(CosmosConnection) && !IsAbsoluteUri(CosmosEndpoint))
+        {
+            yield return new ValidationResult($"VideoRec:CosmosEndpoint must be an absolute URI such as https://account.documents.azure.com:443/, found '{CosmosEndpoint}'.",
+                [nameof(CosmosEndpoint)]);
+        }
+
+        if (Queue == "StorageQueue" && string.IsNullOrWhiteSpace(QueueConnection) && string.IsNullOrWhiteSpace(QueueServiceUri))
+        {
+            yield return new ValidationResult(
+                "VideoRec:QueueConnection:queueServiceUri (app setting VideoRec__QueueConnection__queueServiceUri) is required when VideoRec:Queue is StorageQueue (or VideoRec:QueueConnection as a connection string for Azurite).",
+                [nameof(QueueConnection)]);
+        }
+        else if (Queue == "StorageQueue" && string.IsNullOrWhiteSpace(QueueConnection) && !IsAbsoluteUri(QueueServiceUri))
+        {
+            yield return new ValidationResult($"VideoRec:QueueConnection:queueServiceUri must be an absolute URI such as https://account.queue.core.windows.net, found '{QueueServiceUri}'.",
+                [nameof(QueueServiceUri)]);
+        }
+
         if (string.IsNullOrWhiteSpace(EventQueue) || EventQueue.Length is < 3 or > 56 || !EventQueue.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
         {
             yield return new ValidationResult($"VideoRec:EventQueue must be a storage queue name (3–56 lower-case letters, digits or '-'), found '{EventQueue}'.", [nameof(EventQueue)]);
         }
     }
+
+    /// <summary>Whether <paramref name="value"/> is an absolute http(s) URI (what the Cosmos and queue clients need; not a file path).</summary>
+    internal static bool IsAbsoluteUri(string? value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp);
 }

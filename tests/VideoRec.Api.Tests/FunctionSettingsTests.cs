@@ -24,7 +24,7 @@ public sealed class FunctionSettingsTests
     [InlineData("   ")]
     public void Blank_model_path_fails_naming_the_setting(string value)
     {
-        var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["VideoRec:ModelPath"] = value }));
+        var error = Assert.Throws<OptionsValidationException>(() => Resolve(new() { ["VideoRec:ModelPath"] = value, ["VideoRec:Queue"] = "Sqlite" }));
 
         Assert.Contains("VideoRec:ModelPath", error.Message, StringComparison.Ordinal);
         Assert.Contains("VideoRec__ModelPath", error.Message, StringComparison.Ordinal);
@@ -43,7 +43,7 @@ public sealed class FunctionSettingsTests
     [Fact]
     public void Model_path_binds_from_the_section()
     {
-        var settings = Resolve(new() { ["VideoRec:ModelPath"] = "/srv/models" });
+        var settings = Resolve(new() { ["VideoRec:ModelPath"] = "/srv/models", ["VideoRec:Queue"] = "Sqlite" });
 
         Assert.Equal("/srv/models", settings.ModelPath);
     }
@@ -55,6 +55,8 @@ public sealed class FunctionSettingsTests
         // this test from seeing or leaking anything else in the process environment.
         var prefix = "VRECTEST_" + Guid.NewGuid().ToString("N") + "_";
         Environment.SetEnvironmentVariable(prefix + "VideoRec__ModelPath", "/from/app/setting");
+        // The default queue (a storage queue) would also need its connection; the queue table needs none.
+        Environment.SetEnvironmentVariable(prefix + "VideoRec__Queue", "Sqlite");
         try
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables(prefix).Build();
@@ -67,6 +69,7 @@ public sealed class FunctionSettingsTests
         finally
         {
             Environment.SetEnvironmentVariable(prefix + "VideoRec__ModelPath", null);
+            Environment.SetEnvironmentVariable(prefix + "VideoRec__Queue", null);
         }
     }
 }

@@ -17,7 +17,7 @@ public sealed class HelpTests
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --json")]
     [InlineData("recommend", "--model --user --k --json")]
     [InlineData("similar", "--model --video --k --json")]
-    [InlineData("serve", "--model --port --db")]
+    [InlineData("serve", "--model --port --db --queue-connection --queue")]
     [InlineData("bench wals", "--users --videos --nnz --factors --threads --solver --iterations --json")]
     public async Task Help_lists_every_option_of_the_command(string command, string options)
     {

@@ -460,28 +460,11 @@ public static class EventBatchParser
 
     private static ParsedEvents Fail(int status, string field, string message) => new(new RequestFailure(status, field, message), [], []);
 
-    private static string Kind(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.Object => "an object",
-        JsonValueKind.Array => "an array",
-        JsonValueKind.String => "a string",
-        JsonValueKind.Number => "a number",
-        JsonValueKind.True or JsonValueKind.False => "a boolean",
-        _ => "null",
-    };
+    private static string Kind(JsonElement value) => JsonFieldReader.Kind(value);
 
-    private static string Show(JsonElement value) => value.ValueKind switch
-    {
-        JsonValueKind.String => $"'{Excerpt(value.GetString()!)}'",
-        JsonValueKind.Number => Excerpt(value.GetRawText()),
-        _ => Kind(value),
-    };
+    private static string Show(JsonElement value) => JsonFieldReader.Show(value);
 
-    private static string Excerpt(string text)
-    {
-        var cut = text.Length > 40 ? text[..40] + "…" : text;
-        return new string(cut.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-    }
+    private static string Excerpt(string text) => JsonFieldReader.Excerpt(text);
 
     private static int FirstInvalidUtf8(ReadOnlySpan<byte> body)
     {

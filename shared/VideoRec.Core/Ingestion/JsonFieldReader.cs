@@ -209,7 +209,7 @@ internal sealed partial class JsonFieldReader(JsonElement element, IReadOnlyColl
         _ => "null",
     };
 
-    private static string Show(JsonElement value) => value.ValueKind switch
+    internal static string Show(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => $"'{Excerpt(value.GetString()!)}'",
         JsonValueKind.Number => Excerpt(value.GetRawText()),

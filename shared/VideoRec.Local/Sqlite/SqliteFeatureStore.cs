@@ -133,6 +133,13 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         return users.Count;
     }
 
+    /// <summary>Users waiting for a vector refresh (for operators and benchmarks).</summary>
+    public int PendingVectorRefreshes() => database.Run(connection =>
+    {
+        using var count = Command(connection, null, "SELECT count(*) FROM vector_refresh;");
+        return Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    });
+
     /// <inheritdoc />
     public Task<UserServingState> GetServingStateAsync(string userId, CancellationToken cancellationToken) => Task.FromResult(database.Run(connection =>
     {

@@ -46,11 +46,19 @@ public static class IngestCommands
             var handler = new IngestionHandler(store, queue, options, TimeProvider.System);
             var (accepted, rejected, batches) = (0, 0, 0);
             var problems = new List<string>();
-            foreach (var lines in Chunks(path, options.MaxEventsPerRequest))
+            foreach (var lines in Chunks(path, options.MaxEventsPerRequest, options.MaxBodyBytes))
             {
                 var chunk = new List<(int Line, string Text)>(lines.Count);
                 foreach (var (line, text) in lines)
                 {
+                    var bytes = Encoding.UTF8.GetByteCount(text) + 2;
+                    if (bytes > options.MaxBodyBytes)
+                    {
+                        rejected++;
+                        problems.Add($"{path}:{line}: the event is {bytes - 2:N0} bytes; a request body holds at most {options.MaxBodyBytes:N0}.");
+                        continue;
+                    }
+
                     try
                     {
                         using var _ = System.Text.Json.JsonDocument.Parse(text);
@@ -142,9 +150,14 @@ public static class IngestCommands
         return command;
     }
 
-    private static IEnumerable<List<(int Line, string Text)>> Chunks(string path, int size)
+    /// <summary>
+    /// The non-blank lines with their numbers, in chunks of at most <paramref name="size"/> lines whose request body
+    /// ("[" + lines joined by "," + "]") is at most <paramref name="maxBytes"/> UTF-8 bytes, as the endpoint requires.
+    /// </summary>
+    private static IEnumerable<List<(int Line, string Text)>> Chunks(string path, int size, int maxBytes)
     {
         var chunk = new List<(int, string)>(size);
+        var chunkBytes = 1; // "["
         var line = 0;
         foreach (var text in File.ReadLines(path, new UTF8Encoding(false, throwOnInvalidBytes: true)))
         {
@@ -154,11 +167,23 @@ public static class IngestCommands
                 continue;
             }
 
+            // The line and its "," or "]"; a line too large for any body is refused on its own and takes no room.
+            var bytes = Encoding.UTF8.GetByteCount(text) + 1;
+            bytes = bytes + 1 > maxBytes ? 0 : bytes;
+            if (chunk.Count > 0 && chunkBytes + bytes > maxBytes)
+            {
+                yield return chunk;
+                chunk = new List<(int, string)>(size);
+                chunkBytes = 1;
+            }
+
             chunk.Add((line, text));
+            chunkBytes += bytes;
             if (chunk.Count == size)
             {
                 yield return chunk;
                 chunk = new List<(int, string)>(size);
+                chunkBytes = 1;
             }
         }
 

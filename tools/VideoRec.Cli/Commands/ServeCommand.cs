@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 using VideoRec.Cli.Infrastructure;
 using VideoRec.Core.Serving;
+using VideoRec.Azure;
+using VideoRec.Azure.Queues;
 using VideoRec.Host;
 
 namespace VideoRec.Cli.Commands;
@@ -20,7 +22,16 @@ public static class ServeCommand
             HelpName = "FILE",
             DefaultValueFactory = _ => "vrec.db",
         };
-        var command = new Command("serve", "Serve the recommendation, ingestion and catalogue API on 127.0.0.1, processing the event queue in the background, until Ctrl+C.") { model, port, database };
+        var queueConnection = new Option<string?>("--queue-connection")
+        {
+            Description = "Use an Azure Storage queue (for example Azurite: UseDevelopmentStorage=true) instead of the SQLite queue table.",
+            HelpName = "CONNECTION",
+        };
+        var queueName = new Option<string>("--queue") { Description = "Storage queue name (with --queue-connection).", DefaultValueFactory = _ => "events", HelpName = "NAME" };
+        var command = new Command("serve", "Serve the recommendation, ingestion and catalogue API on 127.0.0.1, processing the event queue in the background, until Ctrl+C.")
+        {
+            model, port, database, queueConnection, queueName,
+        };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
             var databasePath = parse.GetValue(database);
@@ -29,7 +40,17 @@ public static class ServeCommand
                 throw new CliException($"--db: '{databasePath}' must be a file name.");
             }
 
-            await using var app = LocalHost.Build(new LocalHostOptions { ModelPath = parse.GetValue(model)!, Port = parse.GetValue(port), DatabasePath = databasePath });
+            var connection = parse.GetValue(queueConnection);
+            var name = parse.GetValue(queueName)!;
+            Action<IServiceCollection>? configureQueue = connection is null ? null : services => services.AddStorageQueue(connection,
+                options: new StorageQueueOptions { QueueName = name, PoisonQueueName = name + "-poison" });
+            await using var app = LocalHost.Build(new LocalHostOptions
+            {
+                ModelPath = parse.GetValue(model)!,
+                Port = parse.GetValue(port),
+                DatabasePath = databasePath,
+                ConfigureQueue = configureQueue,
+            });
             try
             {
                 await app.StartAsync(cancellationToken);
