@@ -27,9 +27,9 @@ public sealed class QueueWorker(IEventQueueSource source, EventBatchProcessor pr
 
     /// <summary>
     /// Longest time between stored-vector refreshes while the queue stays busy (it also refreshes whenever it runs dry).
-    /// Recommendations never wait for it: serving computes a stale user's vector itself. Default 5 s.
+    /// Recommendations never wait for it: serving computes a stale user's vector itself. Default 30 s.
     /// </summary>
-    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long the queue must have been quiet since the last refresh before an idle refresh. Default 250 ms.</summary>
     public TimeSpan IdleRefreshDelay { get; init; } = TimeSpan.FromMilliseconds(250);
