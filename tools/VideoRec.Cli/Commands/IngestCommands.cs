@@ -28,8 +28,12 @@ public static class IngestCommands
     {
         var database = Database();
         var file = new Option<string>("--file") { Description = "Events, one JSON object per line (JSON Lines).", HelpName = "FILE", Required = true };
+        var batchSize = CommonOptions.Range(new Option<int>("--batch-size") { Description = "Events per queued batch (as one POST).", DefaultValueFactory = _ => 1000 }, 1, 1000);
         var json = CommonOptions.Json();
-        var command = new Command("ingest", "Validate events from a JSON Lines file (one event per line) as POST /api/events does and queue the accepted ones.") { database, file, json };
+        var command = new Command("ingest", "Validate events from a JSON Lines file (one event per line) as POST /api/events does and queue the accepted ones.")
+        {
+            database, file, batchSize, json,
+        };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
             var path = parse.GetValue(file)!;
@@ -46,7 +50,7 @@ public static class IngestCommands
             var handler = new IngestionHandler(store, queue, options, TimeProvider.System);
             var (accepted, rejected, batches) = (0, 0, 0);
             var problems = new List<string>();
-            foreach (var lines in Chunks(path, options.MaxEventsPerRequest, options.MaxBodyBytes))
+            foreach (var lines in Chunks(path, parse.GetValue(batchSize), options.MaxBodyBytes))
             {
                 var chunk = new List<(int Line, string Text)>(lines.Count);
                 foreach (var (line, text) in lines)
@@ -115,7 +119,12 @@ public static class IngestCommands
         var database = Database();
         var model = new Option<string?>("--model") { Description = "A model bundle (or folder with CURRENT) whose factors refresh user vectors by fold-in.", HelpName = "DIR" };
         var untilEmpty = new Option<bool>("--until-empty") { Description = "Exit once the queue is empty instead of waiting for more." };
-        var command = new Command("worker", "Process the event queue into the feature store: aggregates, statistics and fold-in vectors.") { database, model, untilEmpty };
+        var receive = CommonOptions.Range(new Option<int>("--receive") { Description = "Queue messages taken per round.", DefaultValueFactory = _ => 16 }, 1, 32);
+        var mergeUpTo = CommonOptions.Range(new Option<int>("--merge-up-to") { Description = "Most events applied in one transaction.", DefaultValueFactory = _ => 1000 }, 1, 100_000);
+        var command = new Command("worker", "Process the event queue into the feature store: aggregates, statistics and fold-in vectors.")
+        {
+            database, model, untilEmpty, receive, mergeUpTo,
+        };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
             var db = new SqliteDatabase(parse.GetValue(database)!);
@@ -124,7 +133,7 @@ public static class IngestCommands
             var options = new IngestionOptions();
             var refresher = parse.GetValue(model) is { } path ? new WalsFoldInRefresher(new FixedModelBundleProvider(ModelBundle.Load(path))) : null;
             var processor = new EventBatchProcessor(store, new IngestionRules(options, refresher), queue);
-            var worker = new QueueWorker(queue, processor, options);
+            var worker = new QueueWorker(queue, processor, options) { ReceiveBatch = parse.GetValue(receive), MergeUpTo = parse.GetValue(mergeUpTo) };
             if (!parse.GetValue(untilEmpty))
             {
                 AnsiConsole.MarkupLine("Processing the queue (Ctrl+C to stop)…");
