@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VideoRec.Core.Embeddings;
 
 namespace VideoRec.Core.Ingestion;
 
@@ -19,13 +20,34 @@ public sealed record BatchOutcome(int Applied, int Duplicates, int UserDeleted, 
 /// <param name="rules">Aggregation rules and the vector refresher.</param>
 /// <param name="poison">Where events that fail on their own go.</param>
 /// <param name="logger">Logs counts and failures (never personal data).</param>
-public sealed class EventBatchProcessor(IFeatureStore store, IngestionRules rules, IPoisonSink poison, ILogger<EventBatchProcessor>? logger = null)
+/// <param name="embeddingRefresh">
+/// Where the users of a batch's search events are queued for a search-history embedding refresh, before the batch
+/// counts as processed (so a crash in between redelivers the batch and queues them again); <c>null</c> when
+/// embeddings are not kept.
+/// </param>
+public sealed class EventBatchProcessor(IFeatureStore store, IngestionRules rules, IPoisonSink poison, ILogger<EventBatchProcessor>? logger = null, IEmbeddingRefreshQueue? embeddingRefresh = null)
 {
     private readonly ILogger _logger = logger ?? NullLogger<EventBatchProcessor>.Instance;
 
     /// <summary>Applies <paramref name="batch"/>.</summary>
     /// <exception cref="StoreUnavailableException">The store is unavailable: retry the whole batch later.</exception>
     public async Task<BatchOutcome> ProcessAsync(EventBatch batch, CancellationToken cancellationToken)
+    {
+        var outcome = await ApplyAsync(batch, cancellationToken);
+        if (embeddingRefresh is not null)
+        {
+            // Every searcher of the batch, duplicates included: a redelivery after a crash must still queue them.
+            var searchers = batch.Events.Where(e => e.Type == Domain.InteractionType.Search).Select(e => e.UserId).Distinct(StringComparer.Ordinal).ToArray();
+            if (searchers.Length > 0)
+            {
+                await embeddingRefresh.EnqueueAsync(EmbeddingRefreshRequest.ForUsers(searchers), cancellationToken);
+            }
+        }
+
+        return outcome;
+    }
+
+    private async Task<BatchOutcome> ApplyAsync(EventBatch batch, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,4 +1,5 @@
 using VideoRec.Core.Domain;
+using VideoRec.Core.Embeddings;
 using VideoRec.Core.Serving;
 
 namespace VideoRec.Core.Ingestion;
@@ -13,7 +14,11 @@ namespace VideoRec.Core.Ingestion;
 /// <param name="options">Contract limits.</param>
 /// <param name="time">The clock (timestamps in the future, trending).</param>
 /// <param name="refresher">Computes a user's vector when events changed it since it was stored; <c>null</c> shows the stored one.</param>
-public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, IngestionOptions options, TimeProvider time, IUserVectorRefresher? refresher = null)
+/// <param name="embeddings">
+/// Text-embedding triggers: an upserted video is queued for a title and tag embedding refresh before the upsert is
+/// acknowledged, and a deleted user's search-history embedding is removed; <c>null</c> when embeddings are not kept.
+/// </param>
+public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, IngestionOptions options, TimeProvider time, IUserVectorRefresher? refresher = null, EmbeddingTriggers? embeddings = null)
 {
     /// <summary>
     /// Validates a <c>POST /api/events</c> body and queues the accepted events as one batch. The result is a
@@ -55,6 +60,13 @@ public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, Ing
         }
 
         var outcome = await store.UpsertVideoAsync(parsed.Value!, cancellationToken);
+        if (embeddings is not null)
+        {
+            // Queued after the upsert and before the answer: a failure here fails the request, and the client's retry
+            // (an idempotent upsert) queues it again. The refresh skips the model when the text did not change.
+            await embeddings.Queue.EnqueueAsync(EmbeddingRefreshRequest.ForVideos(parsed.Value!.Id), cancellationToken);
+        }
+
         return Outcome<UpsertResponse<Video>>.Ok(new UpsertResponse<Video>(outcome == UpsertOutcome.Created, parsed.Value!));
     }
 
@@ -116,7 +128,13 @@ public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, Ing
             return Outcome<bool>.Invalid("userId", EntityIds.Describe(problem, "userId"));
         }
 
-        return await store.DeleteUserAsync(userId!, time.GetUtcNow(), cancellationToken)
+        var deleted = await store.DeleteUserAsync(userId!, time.GetUtcNow(), cancellationToken);
+        if (embeddings is not null)
+        {
+            deleted |= await embeddings.Store.DeleteUserSearchEmbeddingAsync(userId!, cancellationToken);
+        }
+
+        return deleted
             ? Outcome<bool>.Ok(true)
             : Outcome<bool>.Missing($"User '{userId}' has no stored data.");
     }
