@@ -52,7 +52,6 @@ public sealed class TextRobustnessTests(GeneratorFixture fixture)
         var vectors = Generator.Embed(["🎬🍿 best movie ever 😂", "best movie ever", "🎬🍿 😂"]);
 
         Assert.Contains(UnknownId, ids);
-        Assert.True(Vectors.Cosine(vectors[0], vectors[1]) > Vectors.Cosine(vectors[0], vectors[2]) - 1, "sanity");
         Assert.True(Vectors.Cosine(vectors[0], vectors[1]) > 0.5, $"cosine {Vectors.Cosine(vectors[0], vectors[1])}");
     }
 

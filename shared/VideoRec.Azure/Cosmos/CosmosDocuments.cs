@@ -377,7 +377,8 @@ internal static class CosmosDocuments
         Container(store.DeletionsContainer, "/userId", null, [], []),
     ];
 
-    private static ContainerProperties Container(string name, string partitionKeyPath, int? defaultTtl, string[] excluded, string[][] composites)
+    /// <summary>A container definition: hashed partition key (version 2), consistent indexing of everything but <paramref name="excluded"/> (and the etag), and the given ascending composite indexes.</summary>
+    internal static ContainerProperties Container(string name, string partitionKeyPath, int? defaultTtl, string[] excluded, string[][] composites)
     {
         var properties = new ContainerProperties(name, partitionKeyPath)
         {

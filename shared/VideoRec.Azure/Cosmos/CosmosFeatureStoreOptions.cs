@@ -36,6 +36,31 @@ public sealed record CosmosFeatureStoreOptions
     /// </summary>
     public TimeSpan EventMarkerTimeToLive { get; init; } = TimeSpan.FromDays(180);
 
+    /// <summary>
+    /// The video text embeddings of <see cref="CosmosEmbeddingStore"/>, partitioned by <c>/videoId</c>: one document per
+    /// (video, field), id = the field name (<c>title</c>, <c>tags</c>), so a video's fields share a partition and are
+    /// written in one transactional batch. Default <c>videoEmbeddings</c>.
+    /// </summary>
+    public string VideoEmbeddingsContainer { get; init; } = "videoEmbeddings";
+
+    /// <summary>
+    /// The search-query embedding cache of <see cref="CosmosEmbeddingStore"/>, partitioned by <c>/id</c> (the cache key,
+    /// a hash: point reads and writes only, spread evenly). Default <c>queryEmbeddings</c>.
+    /// </summary>
+    public string QueryEmbeddingsContainer { get; init; } = "queryEmbeddings";
+
+    /// <summary>
+    /// How long a cached query embedding is kept after it was last written (its per-item time to live); <c>null</c>
+    /// keeps it forever. An expired entry is recomputed once on its next miss. Default 180 days, like raw interactions.
+    /// </summary>
+    public TimeSpan? QueryEmbeddingTimeToLive { get; init; } = TimeSpan.FromDays(180);
+
+    /// <summary>Writes of embeddings (one per video partition or cached query) in flight at once. Default 16.</summary>
+    public int EmbeddingWriteConcurrency { get; init; } = 16;
+
+    /// <summary>Embeddings per page of the ordered cross-partition read of one field (keyset paging by video id). Default 1,000.</summary>
+    public int EmbeddingReadPageSize { get; init; } = 1000;
+
     /// <summary>Retries of a call that failed transiently (408, 429 after the SDK's own retries, 449, 5xx, network). Default 4.</summary>
     public int MaxRetryAttempts { get; init; } = 4;
 

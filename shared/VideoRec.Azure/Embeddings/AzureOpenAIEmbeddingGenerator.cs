@@ -162,6 +162,11 @@ public sealed class AzureOpenAIEmbeddingGenerator : IEmbeddingGenerator<string, 
                 return (await _client.GenerateEmbeddingsAsync(inputs, requestOptions, ct)).Value;
             }, cancellationToken);
         }
+        catch (Exception e) when (cancellationToken.IsCancellationRequested && e is not OperationCanceledException)
+        {
+            // Cancelled while the answer was read: the SDK may then fail otherwise (a closed stream); it is a cancellation.
+            throw new OperationCanceledException("The embedding request was cancelled.", e, cancellationToken);
+        }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             throw Failure(e, attempts, inputs.Length);

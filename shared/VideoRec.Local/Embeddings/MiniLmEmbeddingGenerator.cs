@@ -57,19 +57,20 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     private int _disposed;
 
     /// <summary>Loads the model from <see cref="MiniLmOptions.ModelPath"/> (default <see cref="MiniLmModelFiles.DefaultPath"/>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range (checked before the model is read).</exception>
     /// <exception cref="FileNotFoundException">The model file is missing.</exception>
     public MiniLmEmbeddingGenerator(MiniLmOptions? options = null)
-        : this(MiniLmModelFiles.Load(options?.ModelPath), options)
+        : this(MiniLmModelFiles.Load(Validated(options).ModelPath), options)
     {
     }
 
-    /// <summary>Builds the generator from already loaded model files.</summary>
+    /// <summary>Builds the generator from already loaded model files (load them once to build several generators).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     /// <exception cref="InvalidDataException">The model does not have the inputs and output of a BERT encoder with 384 hidden units.</exception>
     public MiniLmEmbeddingGenerator(MiniLmModelFiles files, MiniLmOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(files);
-        Options = options ?? new MiniLmOptions();
-        Options.Validate();
+        Options = Validated(options);
 
         _tokenizer = new BertTokenizer();
         using (var vocabulary = new StringReader(files.Vocabulary))
@@ -343,6 +344,13 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
                 value.Dispose();
             }
         }
+    }
+
+    private static MiniLmOptions Validated(MiniLmOptions? options)
+    {
+        options ??= new MiniLmOptions();
+        options.Validate();
+        return options;
     }
 
     private static string? FindInput(IEnumerable<string> names, string wanted) =>

@@ -49,6 +49,9 @@ public sealed class SqliteDatabase
     /// <summary>The database file.</summary>
     public string Path { get; }
 
+    /// <summary>The tables that hold queue messages and poison entries (see <see cref="SqliteMessageQueue"/>).</summary>
+    internal static readonly IReadOnlySet<string> QueueTables = new HashSet<string>(StringComparer.Ordinal) { "queue", "poison", "embedding_queue", "embedding_poison" };
+
     /// <summary>Runs <paramref name="work"/> on an open connection, retrying transient lock errors.</summary>
     /// <exception cref="StoreUnavailableException">The database stayed locked or unavailable.</exception>
     public T Run<T>(Func<SqliteConnection, T> work)
@@ -208,6 +211,19 @@ public sealed class SqliteDatabase
                 CREATE INDEX IF NOT EXISTS queue_visible ON queue(visible_ticks, seq);
                 CREATE TABLE IF NOT EXISTS poison(
                     seq INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL, reason TEXT NOT NULL, failed_ticks INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS embedding_queue(
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, batch_id TEXT NOT NULL, payload TEXT NOT NULL,
+                    enqueued_ticks INTEGER NOT NULL, visible_ticks INTEGER NOT NULL, dequeue_count INTEGER NOT NULL DEFAULT 0, last_error TEXT);
+                CREATE INDEX IF NOT EXISTS embedding_queue_visible ON embedding_queue(visible_ticks, seq);
+                CREATE TABLE IF NOT EXISTS embedding_poison(
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT, payload TEXT NOT NULL, reason TEXT NOT NULL, failed_ticks INTEGER NOT NULL);
+                CREATE TABLE IF NOT EXISTS video_embeddings(
+                    video_id TEXT NOT NULL, field INTEGER NOT NULL, model TEXT NOT NULL, text_hash TEXT NOT NULL, vector BLOB NOT NULL,
+                    PRIMARY KEY(video_id, field)) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS query_embeddings(key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS user_search_embeddings(
+                    user_id TEXT PRIMARY KEY, model TEXT NOT NULL, vector BLOB NOT NULL, query_count INTEGER NOT NULL,
+                    queries_hash TEXT NOT NULL, as_of_ticks INTEGER NOT NULL) WITHOUT ROWID;
                 """);
             create.ExecuteNonQuery();
             using var read = Command(connection, "SELECT version FROM schema_version LIMIT 1;");

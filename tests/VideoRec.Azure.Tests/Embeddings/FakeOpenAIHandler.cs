@@ -1,6 +1,7 @@
 using System.Net;
 using System.Runtime.InteropServices;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -22,6 +23,9 @@ public sealed record CapturedRequest(HttpMethod Method, Uri Uri, IReadOnlyDictio
 /// </summary>
 public sealed class FakeOpenAIHandler : HttpMessageHandler
 {
+    /// <summary>As the service writes JSON: '+' and '/' of Base64 unescaped (the SDK reads the Base64 text as it stands).</summary>
+    private static readonly JsonSerializerOptions Json = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     private readonly Queue<Func<CapturedRequest, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     private readonly List<CapturedRequest> _requests = [];
     private readonly object _gate = new();
@@ -111,7 +115,7 @@ public sealed class FakeOpenAIHandler : HttpMessageHandler
             ["model"] = "text-embedding-3-small",
             ["usage"] = new JsonObject { ["prompt_tokens"] = tokens, ["total_tokens"] = tokens },
         };
-        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(body.ToJsonString(Json), Encoding.UTF8, "application/json") };
     }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
