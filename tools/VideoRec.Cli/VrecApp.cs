@@ -21,6 +21,7 @@ public static class VrecApp
             ServeCommand.Create(),
             IngestCommands.Ingest(),
             IngestCommands.Worker(),
+            TagsCommand.Create(),
             bench,
         };
     }

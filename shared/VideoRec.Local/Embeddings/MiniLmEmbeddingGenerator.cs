@@ -17,18 +17,20 @@ namespace VideoRec.Local.Embeddings;
 /// Pipeline per text: WordPiece tokenization with bert-base-uncased's lower-casing vocabulary (FastBertTokenizer),
 /// [CLS] … [SEP], truncated to <see cref="MiniLmOptions.MaxTokens"/> word pieces (256 by default: longer text is cut,
 /// not rejected); the model's first output <c>last_hidden_state</c>, shape [batch, seq, 384]; the mean of its token
-/// vectors weighted by the attention mask (mean pooling); division by the L2 norm. This is what sentence-transformers'
-/// <c>SentenceTransformer("all-MiniLM-L6-v2").encode(text, normalize_embeddings=True)</c> computes.
+/// vectors weighted by the attention mask (mean pooling); division by the L2 norm. That is the pipeline of
+/// sentence-transformers' <c>SentenceTransformer("all-MiniLM-L6-v2").encode(text, normalize_embeddings=True)</c>.
 /// </para>
 /// <para>
 /// Empty, whitespace-only and <see langword="null"/> texts are "unknown": they get the all-zero vector (384 zeros,
 /// norm 0) without running the model, so a caller can tell them apart by their norm. Any other text, in any script,
-/// with emoji or characters outside the vocabulary ([UNK] pieces), gets a finite unit vector.
+/// with emoji or characters outside the vocabulary ([UNK] pieces), gets a finite unit vector. One known difference
+/// from Hugging Face's tokenizer: a single word of more than 100 characters (no space or punctuation in it) is split
+/// into word pieces instead of becoming one [UNK].
 /// </para>
 /// <para>
 /// Batching: the texts of one call are tokenized, ordered by token count and sent in groups of at most
 /// <see cref="MiniLmOptions.BatchSize"/>, each padded to its longest text; results come back in input order and
-/// equal the one-at-a-time results up to float rounding (about 1e-6).
+/// equal the one-at-a-time results up to float rounding (well within 1e-5).
 /// </para>
 /// <para>
 /// Thread safety: all members may be called concurrently (one <see cref="InferenceSession"/>, whose Run is

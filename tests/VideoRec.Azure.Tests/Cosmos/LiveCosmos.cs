@@ -28,6 +28,25 @@ public static class LiveCosmos
     }
 }
 
+/// <summary>The embedding store on a live account (see <see cref="LiveCosmos"/>).</summary>
+public static class LiveCosmosEmbeddings
+{
+    /// <summary>An embedding store in a database of its own (named with <paramref name="prefix"/> and a fresh id), created with its containers.</summary>
+    public static async Task<(CosmosEmbeddingStore Store, Func<Task> Drop)> CreateStoreAsync(string prefix, int readPageSize = 1000)
+    {
+        var connection = LiveCosmos.ConnectionString ?? throw new InvalidOperationException($"Set {LiveCosmos.Variable} to run the live Cosmos DB tests.");
+        var client = CosmosFeatureStore.CreateClient(connection);
+        var options = new CosmosFeatureStoreOptions { DatabaseName = $"{prefix}-{Guid.NewGuid():N}", RetryDelay = TimeSpan.FromMilliseconds(100), EmbeddingReadPageSize = readPageSize };
+        var store = new CosmosEmbeddingStore(client, options);
+        await store.EnsureCreatedAsync(CancellationToken.None);
+        return (store, async () =>
+        {
+            await client.GetDatabase(options.DatabaseName).DeleteAsync();
+            client.Dispose();
+        });
+    }
+}
+
 /// <summary>A fact that runs only when <c>VIDEOREC_COSMOS_CONNECTION</c> names a live account, and is skipped otherwise.</summary>
 public sealed class LiveCosmosFactAttribute : FactAttribute
 {

@@ -24,7 +24,9 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
     public InMemoryCosmosGateway(CosmosFeatureStoreOptions? options = null)
     {
         _options = options ?? new CosmosFeatureStoreOptions();
-        _keyFields = CosmosDocuments.Containers(_options).ToDictionary(c => c.Id, c => c.PartitionKeyPath.TrimStart('/'));
+        _keyFields = CosmosDocuments.Containers(_options).Concat(CosmosEmbeddingDocuments.Containers(_options))
+            .DistinctBy(c => c.Id)
+            .ToDictionary(c => c.Id, c => c.PartitionKeyPath.TrimStart('/'));
     }
 
     /// <summary>Called before each batch; may change the store (through <see cref="Put"/>) or throw to simulate a crash.</summary>
@@ -38,6 +40,12 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
 
     /// <summary>The queries run, in order.</summary>
     public List<CosmosQuery> Queries { get; } = [];
+
+    /// <summary>The read-many calls run (container, number of items), in order.</summary>
+    public List<(string Container, int Items)> ReadManys { get; } = [];
+
+    /// <summary>The single-document upserts run (container, partition), in order.</summary>
+    public List<(string Container, string Partition)> Upserts { get; } = [];
 
     /// <summary>The containers <see cref="EnsureCreatedAsync"/> was asked for.</summary>
     public IReadOnlyList<ContainerProperties>? Created { get; private set; }
@@ -105,6 +113,21 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
                     .ToList());
             }
 
+            if (query.Text is CosmosEmbeddingDocuments.VideoEmbeddingsFirstPageText or CosmosEmbeddingDocuments.VideoEmbeddingsNextPageText)
+            {
+                // The service orders strings by code point; ids here are ordinal-comparable UTF-16 without surrogates.
+                Assert.Equal(_options.VideoEmbeddingsContainer, container);
+                var after = query.Text == CosmosEmbeddingDocuments.VideoEmbeddingsNextPageText ? (string)query["@after"] : null;
+                return Task.FromResult<IReadOnlyList<T>>(_documents
+                    .Where(d => d.Key.Container == container)
+                    .Select(d => JsonNode.Parse(d.Value.Json)!)
+                    .Where(n => (string?)n["field"] == (string)query["@field"] && (after is null || string.CompareOrdinal((string)n["videoId"]!, after) > 0))
+                    .OrderBy(n => (string)n["videoId"]!, StringComparer.Ordinal)
+                    .Take((int)query["@top"])
+                    .Select(n => n.Deserialize<T>(CosmosDocuments.Json)!)
+                    .ToList());
+            }
+
             throw new NotSupportedException($"The in-memory gateway does not know the cross-partition query '{query.Text}'.");
         }
     }
@@ -168,6 +191,7 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
     {
         lock (_gate)
         {
+            ReadManys.Add((container, items.Count));
             return Task.FromResult<IReadOnlyList<T>>(items
                 .Where(i => _documents.ContainsKey((container, i.PartitionKey, i.Id)))
                 .Select(i => CosmosDocuments.Deserialize<T>(_documents[(container, i.PartitionKey, i.Id)].Json))
@@ -233,6 +257,7 @@ internal sealed class InMemoryCosmosGateway : ICosmosGateway
     {
         lock (_gate)
         {
+            Upserts.Add((container, partitionKey));
             var json = Checked(container, partitionKey, document, out var id);
             var created = !_documents.ContainsKey((container, partitionKey, id));
             _documents[(container, partitionKey, id)] = (json, NextETag());
