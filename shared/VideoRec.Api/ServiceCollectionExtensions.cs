@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using VideoRec.Core.Bundles;
+using VideoRec.Core.Embeddings;
 using VideoRec.Core.Ingestion;
 using VideoRec.Core.Serving;
 
@@ -46,11 +47,28 @@ public static class ServiceCollectionExtensions
             sp.GetService<IModelBundleProvider>() is { } bundles ? new WalsFoldInRefresher(bundles) : null));
         services.AddSingleton(sp => new IngestionHandler(
             sp.GetRequiredService<IFeatureStore>(), sp.GetRequiredService<IEventQueue>(), sp.GetRequiredService<IngestionOptions>(), sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<IngestionRules>().Vectors));
+            sp.GetRequiredService<IngestionRules>().Vectors, Triggers(sp)));
         services.AddSingleton(sp => new EventBatchProcessor(
             sp.GetRequiredService<IFeatureStore>(), sp.GetRequiredService<IngestionRules>(), sp.GetRequiredService<IPoisonSink>(),
-            sp.GetService<Microsoft.Extensions.Logging.ILogger<EventBatchProcessor>>()));
+            sp.GetService<Microsoft.Extensions.Logging.ILogger<EventBatchProcessor>>(), sp.GetService<IEmbeddingRefreshQueue>()));
         services.AddProblemDetails();
         return services;
     }
+
+    /// <summary>
+    /// Registers the embedding refresh handler (ARCHITECTURE, "Ingest": triggers refresh text embeddings) over an
+    /// already registered <see cref="IFeatureStore"/>, <see cref="IEmbeddingStore"/> and embedding generator.
+    /// </summary>
+    public static IServiceCollection AddEmbeddingRefresh(this IServiceCollection services, EmbeddingOptions? options = null)
+    {
+        services.AddSingleton((options ?? new EmbeddingOptions()).Validate());
+        services.AddSingleton(sp => new EmbeddingRefreshHandler(
+            sp.GetRequiredService<IFeatureStore>(), sp.GetRequiredService<IEmbeddingStore>(),
+            sp.GetRequiredService<Microsoft.Extensions.AI.IEmbeddingGenerator<string, Microsoft.Extensions.AI.Embedding<float>>>(), sp.GetRequiredService<EmbeddingOptions>()));
+        return services;
+    }
+
+    /// <summary>The embedding triggers when both a refresh queue and an embedding store are registered.</summary>
+    private static EmbeddingTriggers? Triggers(IServiceProvider services) =>
+        services.GetService<IEmbeddingRefreshQueue>() is { } queue && services.GetService<IEmbeddingStore>() is { } store ? new EmbeddingTriggers(queue, store) : null;
 }

@@ -1,5 +1,9 @@
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using VideoRec.Core.Embeddings;
 using VideoRec.Core.Ingestion;
+using VideoRec.Local.Embeddings;
 using VideoRec.Local.Sqlite;
 
 namespace VideoRec.Local;
@@ -14,7 +18,7 @@ public static class LocalServiceCollectionExtensions
     /// </summary>
     public static IServiceCollection AddSqliteFeatureStore(this IServiceCollection services, string databasePath, bool includeQueue = true)
     {
-        services.AddSingleton(_ => new SqliteDatabase(databasePath));
+        services.TryAddSingleton(_ => new SqliteDatabase(databasePath));
         services.AddSingleton<SqliteFeatureStore>();
         services.AddSingleton<IFeatureStore>(sp => sp.GetRequiredService<SqliteFeatureStore>());
         if (includeQueue)
@@ -25,6 +29,32 @@ public static class LocalServiceCollectionExtensions
             services.AddSingleton<IPoisonSink>(sp => sp.GetRequiredService<SqliteEventQueue>());
         }
 
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the SQLite embedding store and embedding refresh queue in the database of
+    /// <see cref="AddSqliteFeatureStore"/> (<see cref="IEmbeddingStore"/>, <see cref="IEmbeddingRefreshQueue"/>, and the
+    /// concrete <see cref="SqliteEmbeddingRefreshQueue"/> as the refresh worker's source).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">At resolution, when no <see cref="SqliteDatabase"/> is registered.</exception>
+    public static IServiceCollection AddSqliteEmbeddingStore(this IServiceCollection services)
+    {
+        services.AddSingleton<SqliteEmbeddingStore>();
+        services.AddSingleton<IEmbeddingStore>(sp => sp.GetRequiredService<SqliteEmbeddingStore>());
+        services.AddSingleton(sp => new SqliteEmbeddingRefreshQueue(sp.GetRequiredService<SqliteDatabase>(), sp.GetService<TimeProvider>() ?? TimeProvider.System));
+        services.AddSingleton<IEmbeddingRefreshQueue>(sp => sp.GetRequiredService<SqliteEmbeddingRefreshQueue>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the embedded sentence encoder (all-MiniLM-L6-v2 on ONNX Runtime) as the
+    /// <see cref="IEmbeddingGenerator{TInput, TEmbedding}"/>, created when first used.
+    /// </summary>
+    public static IServiceCollection AddMiniLmEmbeddings(this IServiceCollection services, MiniLmOptions? options = null)
+    {
+        services.AddSingleton(_ => new MiniLmEmbeddingGenerator(options ?? new MiniLmOptions()));
+        services.AddSingleton<IEmbeddingGenerator<string, Embedding<float>>>(sp => sp.GetRequiredService<MiniLmEmbeddingGenerator>());
         return services;
     }
 }

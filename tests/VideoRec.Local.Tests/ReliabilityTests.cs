@@ -38,7 +38,7 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IDisposable
 
         // (a) One clean run.
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        var cleanRun = await VrecProcess.RunAsync(ProcessTimeout, "worker", "--db", clean, "--model", scenario.ModelRoot, "--until-empty");
+        var cleanRun = await VrecProcess.RunAsync(ProcessTimeout, "worker", "--db", clean, "--model", scenario.ModelRoot, "--until-empty", "--no-embeddings");
         Assert.True(cleanRun.ExitCode == 0, cleanRun.ToString());
         var summary = System.Text.RegularExpressions.Regex.Replace(cleanRun.Out, @"\s+", " ");
         Assert.Matches(@"Processed 100 queue messages and refreshed \d+ user vectors; 0 poison entries in total\.", summary);
@@ -51,7 +51,7 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IDisposable
         foreach (var target in new[] { 85, 55, 25 })
         {
             // One message per round, so the queue shrinks one batch at a time and there is always a batch to land in.
-            using var worker = VrecProcess.Start("worker", "--db", killed, "--model", scenario.ModelRoot, "--until-empty", "--receive", "1", "--merge-up-to", "200");
+            using var worker = VrecProcess.Start("worker", "--db", killed, "--model", scenario.ModelRoot, "--until-empty", "--receive", "1", "--merge-up-to", "200", "--no-embeddings");
             using (var connection = SqliteFile.Open(killed, readOnly: false))
             {
                 var deadline = DateTime.UtcNow + ProcessTimeout;
@@ -79,7 +79,7 @@ public sealed class ReliabilityTests(ITestOutputHelper output) : IDisposable
             SqliteFile.ExpireLeases(killed);
         }
 
-        var last = await VrecProcess.RunAsync(ProcessTimeout, "worker", "--db", killed, "--model", scenario.ModelRoot, "--until-empty");
+        var last = await VrecProcess.RunAsync(ProcessTimeout, "worker", "--db", killed, "--model", scenario.ModelRoot, "--until-empty", "--no-embeddings");
         Assert.True(last.ExitCode == 0, last.ToString());
         Assert.All(killedWithWorkLeft, left => Assert.InRange(left, 1, 99));
 

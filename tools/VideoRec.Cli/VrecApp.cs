@@ -21,6 +21,8 @@ public static class VrecApp
             ServeCommand.Create(),
             IngestCommands.Ingest(),
             IngestCommands.Worker(),
+            EmbedCommands.Embed(),
+            EmbedCommands.Evaluate(),
             TagsCommand.Create(),
             bench,
         };

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using VideoRec.Api;
+using VideoRec.Core.Embeddings;
 using VideoRec.Core.Ingestion;
 using VideoRec.Core.Serving;
 using VideoRec.Local;
@@ -30,6 +31,13 @@ public sealed record LocalHostOptions
 
     /// <summary>Whether this process also drains the event queue into the store (the local queue trigger). Default <c>true</c>.</summary>
     public bool ProcessQueue { get; init; } = true;
+
+    /// <summary>
+    /// Whether text embeddings are kept (with a database): a video upsert or a search event queues an embedding refresh
+    /// in the database's refresh queue, and, when <see cref="ProcessQueue"/>, this process computes it with the
+    /// embedded all-MiniLM-L6-v2 encoder. Default <c>true</c>.
+    /// </summary>
+    public bool TextEmbeddings { get; init; } = true;
 
     /// <summary>Contract limits of ingestion.</summary>
     public IngestionOptions Ingestion { get; init; } = new();
@@ -61,12 +69,25 @@ public static class LocalHost
         {
             builder.Services.AddSqliteFeatureStore(database, includeQueue: options.ConfigureQueue is null);
             options.ConfigureQueue?.Invoke(builder.Services);
+            if (options.TextEmbeddings)
+            {
+                builder.Services.AddSqliteEmbeddingStore();
+            }
+
             builder.Services.AddIngestion(options.Ingestion);
             if (options.ProcessQueue)
             {
                 builder.Services.AddSingleton(sp => new QueueWorker(sp.GetRequiredService<IEventQueueSource>(), sp.GetRequiredService<EventBatchProcessor>(),
                     sp.GetRequiredService<IngestionOptions>(), sp.GetService<ILogger<QueueWorker>>()));
                 builder.Services.AddHostedService<QueueWorkerService>();
+                if (options.TextEmbeddings)
+                {
+                    builder.Services.AddMiniLmEmbeddings();
+                    builder.Services.AddEmbeddingRefresh();
+                    builder.Services.AddSingleton(sp => new EmbeddingRefreshWorker(sp.GetRequiredService<Local.Sqlite.SqliteEmbeddingRefreshQueue>(),
+                        sp.GetRequiredService<EmbeddingRefreshHandler>(), sp.GetRequiredService<EmbeddingOptions>(), sp.GetService<ILogger<EmbeddingRefreshWorker>>()));
+                    builder.Services.AddHostedService<EmbeddingRefreshService>();
+                }
             }
         }
 

@@ -350,6 +350,45 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         return outcome;
     }));
 
+    /// <summary>
+    /// Creates or replaces many catalogue entries in one transaction (a catalogue import), as many
+    /// <see cref="UpsertVideoAsync"/> calls would.
+    /// </summary>
+    /// <returns>How many were new.</returns>
+    public int UpsertVideos(IEnumerable<Video> videos) => database.InTransaction((connection, transaction) =>
+    {
+        ArgumentNullException.ThrowIfNull(videos);
+        using var exists = Command(connection, transaction, "SELECT 1 FROM videos WHERE video_id = $id;", ("$id", ""));
+        using var write = Command(connection, transaction, "INSERT OR REPLACE INTO videos(video_id, json, duration) VALUES ($id, $json, $duration);",
+            ("$id", ""), ("$json", ""), ("$duration", null));
+        var created = 0;
+        foreach (var video in videos)
+        {
+            exists.Parameters["$id"].Value = video.Id;
+            created += exists.ExecuteScalar() is null ? 1 : 0;
+            write.Parameters["$id"].Value = video.Id;
+            write.Parameters["$json"].Value = JsonSerializer.Serialize(video, Json);
+            write.Parameters["$duration"].Value = (object?)video.DurationSeconds ?? DBNull.Value;
+            write.ExecuteNonQuery();
+        }
+
+        return created;
+    });
+
+    /// <summary>Every catalogue entry's title, by video id (for displaying search results).</summary>
+    public IReadOnlyDictionary<string, string> VideoTitles() => database.Run(connection =>
+    {
+        using var select = SqliteDatabase.Command(connection, "SELECT video_id, json FROM videos;");
+        using var reader = select.ExecuteReader();
+        var titles = new Dictionary<string, string>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            titles[reader.GetString(0)] = JsonSerializer.Deserialize<Video>(reader.GetString(1), Json)?.Title ?? "";
+        }
+
+        return titles;
+    });
+
     /// <inheritdoc />
     public Task<Video?> GetVideoAsync(string videoId, CancellationToken cancellationToken) =>
         Task.FromResult(ReadDocument<Video>("videos", "video_id", videoId));

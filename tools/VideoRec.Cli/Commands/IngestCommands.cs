@@ -4,8 +4,10 @@ using System.Text.Json.Nodes;
 using Spectre.Console;
 using VideoRec.Cli.Infrastructure;
 using VideoRec.Core.Bundles;
+using VideoRec.Core.Embeddings;
 using VideoRec.Core.Ingestion;
 using VideoRec.Core.Serving;
+using VideoRec.Local.Embeddings;
 using VideoRec.Local.Sqlite;
 
 namespace VideoRec.Cli.Commands;
@@ -121,9 +123,10 @@ public static class IngestCommands
         var untilEmpty = new Option<bool>("--until-empty") { Description = "Exit once the queue is empty instead of waiting for more." };
         var receive = CommonOptions.Range(new Option<int>("--receive") { Description = "Queue messages taken per round.", DefaultValueFactory = _ => 16 }, 1, 32);
         var mergeUpTo = CommonOptions.Range(new Option<int>("--merge-up-to") { Description = "Most events applied in one transaction.", DefaultValueFactory = _ => 1000 }, 1, 100_000);
-        var command = new Command("worker", "Process the event queue into the feature store: aggregates, statistics and fold-in vectors.")
+        var noEmbeddings = new Option<bool>("--no-embeddings") { Description = "Do not keep text embeddings (search events queue no refresh; the embedding refresh queue is left alone)." };
+        var command = new Command("worker", "Process the event queue into the feature store (aggregates, statistics, fold-in vectors) and the embedding refresh queue into text embeddings.")
         {
-            database, model, untilEmpty, receive, mergeUpTo,
+            database, model, untilEmpty, receive, mergeUpTo, noEmbeddings,
         };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
@@ -132,12 +135,20 @@ public static class IngestCommands
             var queue = new SqliteEventQueue(db, TimeProvider.System);
             var options = new IngestionOptions();
             var refresher = parse.GetValue(model) is { } path ? new WalsFoldInRefresher(new FixedModelBundleProvider(ModelBundle.Load(path))) : null;
-            var processor = new EventBatchProcessor(store, new IngestionRules(options, refresher), queue);
+            var refreshQueue = parse.GetValue(noEmbeddings) ? null : new SqliteEmbeddingRefreshQueue(db, TimeProvider.System);
+            var processor = new EventBatchProcessor(store, new IngestionRules(options, refresher), queue, embeddingRefresh: refreshQueue);
             var worker = new QueueWorker(queue, processor, options) { ReceiveBatch = parse.GetValue(receive), MergeUpTo = parse.GetValue(mergeUpTo) };
+            using var encoder = refreshQueue is null ? null : new MiniLmEmbeddingGenerator();
+            var embeddingOptions = new EmbeddingOptions();
+            var embeddings = refreshQueue is null
+                ? null
+                : new EmbeddingRefreshWorker(refreshQueue, new EmbeddingRefreshHandler(store, new SqliteEmbeddingStore(db), encoder!, embeddingOptions), embeddingOptions);
             if (!parse.GetValue(untilEmpty))
             {
-                AnsiConsole.MarkupLine("Processing the queue (Ctrl+C to stop)…");
-                await worker.RunAsync(TimeSpan.FromMilliseconds(200), cancellationToken);
+                AnsiConsole.MarkupLine("Processing the queues (Ctrl+C to stop)…");
+                await Task.WhenAll(
+                    worker.RunAsync(TimeSpan.FromMilliseconds(200), cancellationToken),
+                    embeddings?.RunAsync(TimeSpan.FromMilliseconds(200), cancellationToken) ?? Task.CompletedTask);
                 return 0;
             }
 
@@ -154,6 +165,13 @@ public static class IngestCommands
 
             var refreshed = await processor.RefreshVectorsAsync(cancellationToken);
             AnsiConsole.MarkupLine($"Processed {handled:N0} queue messages and refreshed {refreshed:N0} user vectors; {queue.Poisoned().Count:N0} poison entries in total.");
+            if (embeddings is not null)
+            {
+                var done = await embeddings.DrainAsync(cancellationToken);
+                AnsiConsole.MarkupLine(
+                    $"Text embeddings: {done.TextsEmbedded:N0} video texts embedded ({done.TextsUnchanged:N0} unchanged), {done.UsersUpdated:N0} search histories updated " +
+                    $"({done.QueriesEmbedded:N0} queries embedded, {done.QueryCacheHits:N0} from the cache); {refreshQueue!.Poisoned().Count:N0} refresh poison entries in total.");
+            }
             return 0;
         }));
         return command;
