@@ -90,7 +90,8 @@ public sealed class BenchAndDemoCommandTests : IDisposable
         var models = _temp["models"];
         var jsonPath = _temp["demo.json"];
 
-        var result = await Vrec.SucceedsAsync("demo", "--data", Repository.ShippedSample, "--output", models, "--factors", "16", "--iterations", "3", "--json", jsonPath);
+        var db = _temp["demo.db"];
+        var result = await Vrec.SucceedsAsync("demo", "--data", Repository.ShippedSample, "--output", models, "--factors", "16", "--iterations", "3", "--db", db, "--json", jsonPath);
 
         var json = Vrec.ReadJson(jsonPath);
         Assert.Equal("ml-latest-small", (string?)json["dataset"]);
@@ -118,6 +119,16 @@ public sealed class BenchAndDemoCommandTests : IDisposable
         Assert.Equal("356", (string?)top["videoId"]);
         Assert.Equal(329.0, (double)top["score"]!);
         Assert.Contains("cold start serves popular videos", result.Out, StringComparison.Ordinal);
+
+        // Text embeddings: every title and tag text of the 9,742 movies, the genre check well above random, tag neighbours.
+        var embeddings = json["embeddings"]!;
+        Assert.Equal(2 * 9742, (int)embeddings["texts_embedded"]! + (int)embeddings["texts_unchanged"]!);
+        Assert.Equal(384, (int)embeddings["dimensions"]!);
+        Assert.Equal(0.4502, (double)embeddings["random_genre_share_rate"]!, 3);
+        Assert.True((double)embeddings["genre_share_rate"]! > (double)embeddings["random_genre_share_rate"]! + 0.1, embeddings.ToJsonString());
+        Assert.Contains("pixar", embeddings["tag_neighbours"]!.AsObject().Select(p => p.Key));
+        var titles = new VideoRec.Local.Sqlite.SqliteEmbeddingStore(new VideoRec.Local.Sqlite.SqliteDatabase(db));
+        Assert.Equal(384, (await titles.GetVideoEmbeddingAsync("356", VideoRec.Core.Embeddings.VideoTextField.Title, CancellationToken.None))!.Vector.Length);
     }
 
     [Fact]

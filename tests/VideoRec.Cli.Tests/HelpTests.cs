@@ -14,7 +14,9 @@ public sealed class HelpTests
     [InlineData("evaluate", DataOptions + " --split --k --seeds " + WalsOptionsWithoutSeed + " --json")]
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
     [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --json")]
-    [InlineData("demo", DataOptions + " --output " + WalsOptions + " --json")]
+    [InlineData("demo", DataOptions + " --output " + WalsOptions + " --db --no-embeddings --json")]
+    [InlineData("evaluate-embeddings", "--k --json " + DataOptions)]
+    [InlineData("tags", "--tag --k --dimensions --epochs --min-count --liked-window --subsample --seed --sentence --output --json " + DataOptions)]
     [InlineData("recommend", "--model --user --k --json")]
     [InlineData("similar", "--model --video --k --json")]
     [InlineData("serve", "--model --port --db --queue-connection --queue")]
@@ -49,7 +51,7 @@ public sealed class HelpTests
     {
         var result = await Vrec.SucceedsAsync("--help");
 
-        foreach (var command in new[] { "demo", "import", "evaluate", "tune", "train", "recommend", "similar", "serve", "bench" })
+        foreach (var command in new[] { "demo", "import", "evaluate", "tune", "train", "recommend", "similar", "serve", "ingest", "worker", "embed", "evaluate-embeddings", "tags", "bench" })
         {
             Assert.Matches($"(?m)^  {command} ", result.Out);
         }

@@ -21,17 +21,21 @@ public static class DemoCommand
         var wals = new WalsOptionSet();
         var output = TrainCommand.Output();
         var json = CommonOptions.Json();
-        var command = new Command("demo", "The whole slice on the shipped data: import, evaluate WALS against popularity and random, train, recommend for three users.");
+        var database = new Option<string>("--db") { Description = "SQLite feature store that receives the catalogue and its text embeddings (serve and embed read it).", HelpName = "FILE", DefaultValueFactory = _ => "vrec.db" };
+        var noEmbeddings = new Option<bool>("--no-embeddings") { Description = "Skip the text-embedding step." };
+        var command = new Command("demo", "The whole slice on the shipped data: import, evaluate WALS against popularity and random, train, recommend for three users, embed titles and tags.");
         data.AddTo(command);
         command.Add(output);
         wals.AddTo(command);
+        command.Add(database);
+        command.Add(noEmbeddings);
         command.Add(json);
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
-            Run(data.Read(parse), wals.Read(parse), parse.GetValue(output)!, parse.GetValue(json), cancellationToken))));
+            Run(data.Read(parse), wals.Read(parse), parse.GetValue(output)!, parse.GetValue(noEmbeddings) ? null : parse.GetValue(database), parse.GetValue(json), cancellationToken))));
         return command;
     }
 
-    private static int Run(DataRequest request, Core.Models.Wals.WalsOptions wals, string output, string? jsonPath, CancellationToken cancellationToken)
+    private static int Run(DataRequest request, Core.Models.Wals.WalsOptions wals, string output, string? databasePath, string? jsonPath, CancellationToken cancellationToken)
     {
         JsonOutput.CheckWritable(jsonPath);
         TrainCommand.CheckOutputFolder(output);
@@ -64,15 +68,24 @@ public static class DemoCommand
             lists.Add(JsonSerializer.SerializeToNode(response, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
         }
 
-        AnsiConsole.Write(new Rule("4. Serve it").LeftJustified());
+        var embeddings = databasePath is null ? null : DemoEmbeddings.Run(import.Dataset, request.Relevance, databasePath, cancellationToken);
+
+        AnsiConsole.Write(new Rule(databasePath is null ? "4. Serve it" : "5. Serve it").LeftJustified());
         AnsiConsole.MarkupLine($"Finished in {clock.Elapsed.TotalSeconds:F1} s. Start the HTTP API on 127.0.0.1:8080 with:");
-        AnsiConsole.MarkupLine($"  [bold]dotnet run --project tools/VideoRec.Cli -c Release -- serve --model {Markup.Escape(output)}[/]");
+        AnsiConsole.MarkupLine(databasePath is null
+            ? $"  [bold]dotnet run --project tools/VideoRec.Cli -c Release -- serve --model {Markup.Escape(output)}[/]"
+            : $"  [bold]dotnet run --project tools/VideoRec.Cli -c Release -- serve --model {Markup.Escape(output)} --db {Markup.Escape(databasePath)}[/]");
         AnsiConsole.MarkupLine("  then: curl 'http://127.0.0.1:8080/api/users/1/recommendations?k=10'");
 
         var json = report.ToJson();
         json["bundle"] = Path.GetFullPath(path);
         json["model_version"] = bundle.Version;
         json["recommendations"] = lists;
+        if (embeddings is not null)
+        {
+            json["embeddings"] = embeddings;
+        }
+
         JsonOutput.Write(jsonPath, json);
         return 0;
     }

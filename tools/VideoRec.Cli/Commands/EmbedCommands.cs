@@ -38,7 +38,7 @@ public static class EmbedCommands
             var vector = encoder.Embed([input], cancellationToken)[0];
             var elapsed = clock.Elapsed;
             AnsiConsole.MarkupLine($"[bold]{MiniLmEmbeddingGenerator.Dimensions}[/] dimensions ({MiniLmEmbeddingGenerator.DefaultModelId}, {encoder.Tokenize(input).Length} tokens, {elapsed.TotalMilliseconds:F1} ms)");
-            AnsiConsole.MarkupLine($"First values: [{string.Join(", ", vector.Take(8).Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}, …]");
+            AnsiConsole.MarkupLine($"First values: [[{string.Join(", ", vector.Take(8).Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}, …]]");
 
             var nearest = await NearestTitlesAsync(parse.GetValue(database)!, vector, parse.GetValue(k), cancellationToken);
             JsonOutput.Write(parse.GetValue(json), new JsonObject
@@ -105,7 +105,7 @@ public static class EmbedCommands
             JsonOutput.CheckWritable(parse.GetValue(json));
             var import = DataLoading.Load(data.Read(parse));
             using var encoder = new MiniLmEmbeddingGenerator(new MiniLmOptions { IntraOpThreads = Environment.ProcessorCount });
-            var result = await EvaluateAsync(import.Dataset, encoder, null, parse.GetValue(k), cancellationToken);
+            var result = await EvaluateAsync(import.Dataset, encoder, null, null, parse.GetValue(k), cancellationToken);
             JsonOutput.Write(parse.GetValue(json), ToJson(result));
             return 0;
         }));
@@ -116,7 +116,7 @@ public static class EmbedCommands
     /// Runs the genre-agreement check: titles (from <paramref name="titleVectors"/> when given, else embedded now) plus
     /// the free-text tags (genre tags left out, since genres are the labels), combined per video.
     /// </summary>
-    public static async Task<EmbeddingQuality> EvaluateAsync(Dataset dataset, MiniLmEmbeddingGenerator encoder, VideoVectorIndex? titleVectors, int k, CancellationToken cancellationToken)
+    public static async Task<EmbeddingQuality> EvaluateAsync(Dataset dataset, MiniLmEmbeddingGenerator encoder, VideoVectorIndex? titleVectors, VideoVectorIndex? tagVectors, int k, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var videos = dataset.Videos.Values.OrderBy(v => v.Id, StringComparer.Ordinal).ToList();
@@ -146,14 +146,14 @@ public static class EmbedCommands
         }
 
         var tagged = Enumerable.Range(0, ids.Count).Where(i => freeTags[i].Length > 0).ToList();
-        var tagVectors = new float[ids.Count * d];
+        var freeTagVectors = new float[ids.Count * d];
         var embeddedTags = Embed(encoder, tagged.Select(i => freeTags[i]).ToList(), "Embedding free-text tags", cancellationToken);
         for (var j = 0; j < tagged.Count; j++)
         {
-            embeddedTags[j].CopyTo(tagVectors, tagged[j] * d);
+            embeddedTags[j].CopyTo(freeTagVectors, tagged[j] * d);
         }
 
-        var combined = VideoVectorIndex.Combine(new VideoVectorIndex(ids, titles, d), new VideoVectorIndex(ids, tagVectors, d));
+        var combined = VideoVectorIndex.Combine(new VideoVectorIndex(ids, titles, d), new VideoVectorIndex(ids, freeTagVectors, d));
         var result = NeighbourLabelAgreement.Measure(combined, labels, k, cancellationToken);
         AnsiConsole.MarkupLine(
             $"Genre agreement at k = {k}: [bold]{result.Rate:P1}[/] of the nearest neighbours by title + tag embedding share a genre with the video, " +
@@ -163,13 +163,17 @@ public static class EmbedCommands
 
         // As stored: the tags text includes the genres, so this variant sees the labels and only shows the ceiling.
         var allTags = videos.Select(v => EmbeddingText.Of(v, VideoTextField.Tags)).ToList();
-        var distinct = allTags.Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var distinct = allTags.Where((t, i) => t.Length > 0 && (tagVectors is null || tagVectors.Row(ids[i]).IsEmpty)).Distinct(StringComparer.Ordinal).ToList();
         var distinctVectors = Embed(encoder, distinct, "Embedding tag texts as stored", cancellationToken);
         var byText = distinct.Select((t, j) => (t, j)).ToDictionary(p => p.t, p => distinctVectors[p.j], StringComparer.Ordinal);
         var storedTags = new float[ids.Count * d];
         for (var i = 0; i < ids.Count; i++)
         {
-            if (allTags[i].Length > 0)
+            if (tagVectors is not null && !tagVectors.Row(ids[i]).IsEmpty)
+            {
+                tagVectors.Row(ids[i]).CopyTo(storedTags.AsSpan(i * d, d));
+            }
+            else if (allTags[i].Length > 0)
             {
                 byText[allTags[i]].CopyTo(storedTags, i * d);
             }
