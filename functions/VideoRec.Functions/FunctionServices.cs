@@ -8,6 +8,7 @@ using Azure.Core;
 using Azure.Identity;
 using VideoRec.Azure;
 using VideoRec.Azure.Cosmos;
+using VideoRec.Azure.Embeddings;
 using VideoRec.Azure.Queues;
 using VideoRec.Local;
 
@@ -74,8 +75,55 @@ public static class FunctionServices
                 new StorageQueueOptions { QueueName = settings.EventQueue, PoisonQueueName = settings.EventQueue + "-poison" });
         }
 
+        AddTextEmbeddings(services, settings, cosmosConnection, queueConnection, credential);
         services.AddRecommendationServing();
         services.AddIngestion();
         return services;
+    }
+
+    /// <summary>
+    /// The embedding store beside the feature store, the refresh queue beside the event queue, and the generator chosen
+    /// by <c>VideoRec:Embeddings</c>; nothing when it is <c>None</c> (ingestion then queues no refresh).
+    /// </summary>
+    private static void AddTextEmbeddings(IServiceCollection services, FunctionSettings settings, string? cosmosConnection, string? queueConnection, Lazy<TokenCredential> credential)
+    {
+        if (settings.Embeddings is not ("MiniLm" or "AzureOpenAI"))
+        {
+            return;
+        }
+
+        if (settings.Store == "Sqlite")
+        {
+            services.AddSqliteEmbeddingStore(); // also the SQLite refresh queue, replaced below when the queue is a storage queue
+        }
+        else if (settings.Store == "Cosmos" && (cosmosConnection is not null || FunctionSettings.IsAbsoluteUri(settings.CosmosEndpoint)))
+        {
+            services.AddCosmosEmbeddingStore(cosmosConnection,
+                cosmosConnection is null ? new Uri(settings.CosmosEndpoint!) : null,
+                cosmosConnection is null ? credential.Value : null,
+                new CosmosFeatureStoreOptions { DatabaseName = settings.CosmosDatabase });
+        }
+
+        if (settings.Queue == "StorageQueue" && (queueConnection is not null || FunctionSettings.IsAbsoluteUri(settings.QueueServiceUri)))
+        {
+            services.AddStorageEmbeddingRefreshQueue(queueConnection,
+                queueConnection is null ? new Uri(settings.QueueServiceUri!) : null,
+                queueConnection is null ? credential.Value : null,
+                new StorageQueueOptions { QueueName = settings.EmbeddingQueue, PoisonQueueName = settings.EmbeddingQueue + "-poison" });
+        }
+
+        if (settings.Embeddings == "MiniLm")
+        {
+            services.AddMiniLmEmbeddings();
+        }
+        else if (FunctionSettings.IsAbsoluteUri(settings.OpenAIEndpoint) && !string.IsNullOrWhiteSpace(settings.OpenAIDeployment))
+        {
+            var apiKey = string.IsNullOrWhiteSpace(settings.OpenAIApiKey) ? null : settings.OpenAIApiKey;
+            services.AddAzureOpenAIEmbeddings(
+                new AzureOpenAIEmbeddingOptions { Endpoint = new Uri(settings.OpenAIEndpoint!), Deployment = settings.OpenAIDeployment!, Dimensions = settings.OpenAIDimensions },
+                apiKey is null ? credential.Value : null, apiKey);
+        }
+
+        services.AddEmbeddingRefresh();
     }
 }

@@ -50,6 +50,28 @@ public sealed class FunctionSettings : IValidatableObject
     /// <summary>The Cosmos DB database name.</summary>
     public string CosmosDatabase { get; set; } = "videorec";
 
+    /// <summary>
+    /// The text-embedding generator: <c>MiniLm</c> (the embedded all-MiniLM-L6-v2 on ONNX Runtime, the default),
+    /// <c>AzureOpenAI</c> (a deployment named by <see cref="OpenAIEndpoint"/> and <see cref="OpenAIDeployment"/>), or
+    /// <c>None</c> (no text embeddings: upserts and searches queue no refresh).
+    /// </summary>
+    public string Embeddings { get; set; } = "MiniLm";
+
+    /// <summary>Name of the embedding refresh queue; its poison queue is this name with <c>-poison</c>.</summary>
+    public string EmbeddingQueue { get; set; } = "embedding-refresh";
+
+    /// <summary>The Azure OpenAI endpoint when <see cref="Embeddings"/> is <c>AzureOpenAI</c>.</summary>
+    public string? OpenAIEndpoint { get; set; }
+
+    /// <summary>The embedding deployment (a text-embedding-3-small-class model) when <see cref="Embeddings"/> is <c>AzureOpenAI</c>.</summary>
+    public string? OpenAIDeployment { get; set; }
+
+    /// <summary>Embedding length asked of the Azure OpenAI deployment. Default 1536 (text-embedding-3-small's full size).</summary>
+    public int OpenAIDimensions { get; set; } = 1536;
+
+    /// <summary>An Azure OpenAI key; empty uses the managed identity.</summary>
+    public string? OpenAIApiKey { get; set; }
+
     /// <summary>The client id of the user-assigned managed identity; empty uses the default credential chain.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
@@ -100,11 +122,42 @@ public sealed class FunctionSettings : IValidatableObject
                 [nameof(QueueServiceUri)]);
         }
 
-        if (string.IsNullOrWhiteSpace(EventQueue) || EventQueue.Length is < 3 or > 56 || !EventQueue.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-'))
+        if (!IsQueueName(EventQueue))
         {
             yield return new ValidationResult($"VideoRec:EventQueue must be a storage queue name (3–56 lower-case letters, digits or '-'), found '{EventQueue}'.", [nameof(EventQueue)]);
         }
+
+        if (Embeddings is not ("MiniLm" or "AzureOpenAI" or "None"))
+        {
+            yield return new ValidationResult($"VideoRec:Embeddings (app setting VideoRec__Embeddings) must be MiniLm, AzureOpenAI or None, found '{Embeddings}'.", [nameof(Embeddings)]);
+        }
+
+        if (Embeddings != "None" && (!IsQueueName(EmbeddingQueue) || EmbeddingQueue == EventQueue))
+        {
+            yield return new ValidationResult($"VideoRec:EmbeddingQueue must be a storage queue name (3–56 lower-case letters, digits or '-') other than the event queue, found '{EmbeddingQueue}'.", [nameof(EmbeddingQueue)]);
+        }
+
+        if (Embeddings == "AzureOpenAI")
+        {
+            if (!IsAbsoluteUri(OpenAIEndpoint))
+            {
+                yield return new ValidationResult($"VideoRec:OpenAIEndpoint (app setting VideoRec__OpenAIEndpoint) must be an absolute URI such as https://account.openai.azure.com/ when VideoRec:Embeddings is AzureOpenAI, found '{OpenAIEndpoint}'.", [nameof(OpenAIEndpoint)]);
+            }
+
+            if (string.IsNullOrWhiteSpace(OpenAIDeployment))
+            {
+                yield return new ValidationResult("VideoRec:OpenAIDeployment (app setting VideoRec__OpenAIDeployment) is required when VideoRec:Embeddings is AzureOpenAI.", [nameof(OpenAIDeployment)]);
+            }
+
+            if (OpenAIDimensions is < 1 or > 3072)
+            {
+                yield return new ValidationResult($"VideoRec:OpenAIDimensions must be between 1 and 3072, found {OpenAIDimensions}.", [nameof(OpenAIDimensions)]);
+            }
+        }
     }
+
+    private static bool IsQueueName(string? name) =>
+        !string.IsNullOrWhiteSpace(name) && name.Length is >= 3 and <= 56 && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-');
 
     /// <summary>Whether <paramref name="value"/> is an absolute http(s) URI (what the Cosmos and queue clients need; not a file path).</summary>
     internal static bool IsAbsoluteUri(string? value) =>
