@@ -34,6 +34,9 @@ public sealed class QueueWorker(IEventQueueSource source, EventBatchProcessor pr
     /// <summary>How long the queue must have been quiet since the last refresh before an idle refresh. Default 250 ms.</summary>
     public TimeSpan IdleRefreshDelay { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>Users whose stored vectors this worker's periodic and idle refreshes recomputed so far.</summary>
+    public int RefreshedUsers { get; private set; }
+
     private readonly TimeProvider time = TimeProvider.System;
     private long _lastRefresh = TimeProvider.System.GetTimestamp();
 
@@ -78,7 +81,7 @@ public sealed class QueueWorker(IEventQueueSource source, EventBatchProcessor pr
         var sinceRefresh = time.GetElapsedTime(_lastRefresh);
         if ((messages.Count == 0 && sinceRefresh >= IdleRefreshDelay) || sinceRefresh >= RefreshInterval)
         {
-            await processor.RefreshVectorsAsync(cancellationToken);
+            RefreshedUsers += await processor.RefreshVectorsAsync(cancellationToken);
             _lastRefresh = time.GetTimestamp();
         }
 

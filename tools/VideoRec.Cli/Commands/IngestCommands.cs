@@ -163,7 +163,7 @@ public static class IngestCommands
                 }
             }
 
-            var refreshed = await processor.RefreshVectorsAsync(cancellationToken);
+            var refreshed = worker.RefreshedUsers + await processor.RefreshVectorsAsync(cancellationToken);
             AnsiConsole.MarkupLine($"Processed {handled:N0} queue messages and refreshed {refreshed:N0} user vectors; {queue.Poisoned().Count:N0} poison entries in total.");
             if (embeddings is not null)
             {
