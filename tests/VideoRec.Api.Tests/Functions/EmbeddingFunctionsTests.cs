@@ -18,58 +18,15 @@ using VideoRec.Local.Sqlite;
 namespace VideoRec.Api.Tests.Functions;
 
 /// <summary>The text-embedding part of the function app: adapters per setting, validation, and the refresh trigger.</summary>
-public sealed class EmbeddingFunctionsTests : IDisposable
+public sealed class EmbeddingFunctionsTests : FunctionAppTests
 {
-    private const string AzuriteConnection =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;";
-
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "vrec-embedding-functions-tests-" + Guid.NewGuid().ToString("N"));
-    private readonly List<ServiceProvider> _providers = [];
-
-    public void Dispose()
-    {
-        foreach (var provider in _providers)
-        {
-            provider.Dispose();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private string Models()
-    {
-        var models = Path.Combine(_root, "models");
-        if (!Directory.Exists(models))
-        {
-            TestData.Train().Save(models);
-        }
-
-        return models;
-    }
-
-    private ServiceProvider Build(Dictionary<string, string?> settings)
-    {
-        var services = new ServiceCollection().AddLogging();
-        services.AddVideoRecFunctions(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
-        var provider = services.BuildServiceProvider();
-        _providers.Add(provider);
-        return provider;
-    }
-
     private Dictionary<string, string?> Sqlite(string? embeddings = null)
     {
         var settings = new Dictionary<string, string?>
         {
             ["VideoRec:ModelPath"] = Models(),
             ["VideoRec:Store"] = "Sqlite",
-            ["VideoRec:DatabasePath"] = Path.Combine(_root, "store.db"),
+            ["VideoRec:DatabasePath"] = Path.Combine(Root, "store.db"),
             ["VideoRec:Queue"] = "Sqlite",
         };
         if (embeddings is not null)

@@ -16,59 +16,13 @@ namespace VideoRec.Api.Tests.Functions;
 /// <see cref="FunctionServices.AddVideoRecFunctions"/> as Program.cs calls it: which adapters each setting picks, and
 /// validation naming every missing or wrong setting at once.
 /// </summary>
-public sealed class FunctionServicesTests : IDisposable
+public sealed class FunctionServicesTests : FunctionAppTests
 {
-    /// <summary>Azurite's well-known development account (its published key is not a secret). Nothing listens there: resolving must not connect.</summary>
-    private const string AzuriteConnection =
-        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;";
-
     private const string ModelPathMessage = "VideoRec:ModelPath (app setting VideoRec__ModelPath) is required: the model bundle folder to serve.";
     private const string CosmosMessage = "VideoRec:CosmosEndpoint (app setting VideoRec__CosmosEndpoint) is required when VideoRec:Store is Cosmos (or VideoRec:CosmosConnection for the emulator).";
     private const string QueueMessage = "VideoRec:QueueConnection:queueServiceUri (app setting VideoRec__QueueConnection__queueServiceUri) is required when VideoRec:Queue is StorageQueue (or VideoRec:QueueConnection as a connection string for Azurite).";
 
-    private readonly string _root = Path.Combine(Path.GetTempPath(), "vrec-function-services-tests-" + Guid.NewGuid().ToString("N"));
-    private readonly List<ServiceProvider> _providers = [];
-
-    public void Dispose()
-    {
-        foreach (var provider in _providers)
-        {
-            provider.Dispose();
-        }
-
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-
-    private string Models()
-    {
-        var models = Path.Combine(_root, "models");
-        if (!Directory.Exists(models))
-        {
-            TestData.Train().Save(models);
-        }
-
-        return models;
-    }
-
-    private string Database => Path.Combine(_root, "store", "videorec.db");
-
-    private static IConfiguration Configuration(Dictionary<string, string?> settings) => new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
-
-    private ServiceProvider Build(Dictionary<string, string?> settings)
-    {
-        var services = new ServiceCollection().AddLogging();
-        services.AddVideoRecFunctions(Configuration(settings));
-        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
-        _providers.Add(provider);
-        return provider;
-    }
+    private string Database => Path.Combine(Root, "store", "videorec.db");
 
     private static OptionsValidationException ValidationError(Dictionary<string, string?> settings)
     {

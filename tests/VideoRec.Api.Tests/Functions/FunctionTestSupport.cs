@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using VideoRec.Core.Domain;
 using VideoRec.Core.Ingestion;
+using VideoRec.Functions;
+using Microsoft.Extensions.Configuration;
 
 namespace VideoRec.Api.Tests.Functions;
 
@@ -134,4 +136,62 @@ public sealed class FaultyStore(IFeatureStore inner) : IFeatureStore
 
     public Task<bool> DeleteUserAsync(string userId, DateTimeOffset deletedAt, CancellationToken cancellationToken) =>
         inner.DeleteUserAsync(userId, deletedAt, cancellationToken);
+}
+
+/// <summary>
+/// A function app's service provider built as Program.cs builds it, from in-memory settings, over a trained bundle in a
+/// temporary folder; disposed (with the folder) after each test.
+/// </summary>
+public abstract class FunctionAppTests : IDisposable
+{
+    /// <summary>Azurite's well-known development account (its published key is not a secret). Nothing listens there: resolving must not connect.</summary>
+    protected const string AzuriteConnection =
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;QueueEndpoint=http://127.0.0.1:1/devstoreaccount1;";
+
+    private readonly List<ServiceProvider> _providers = [];
+
+    /// <summary>The test's temporary folder.</summary>
+    protected string Root { get; } = Path.Combine(Path.GetTempPath(), "vrec-function-app-tests-" + Guid.NewGuid().ToString("N"));
+
+    public void Dispose()
+    {
+        foreach (var provider in _providers)
+        {
+            provider.Dispose();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    /// <summary>The model folder with the test bundle (trained once per test).</summary>
+    protected string Models()
+    {
+        var models = Path.Combine(Root, "models");
+        if (!Directory.Exists(models))
+        {
+            Support.TestData.Train().Save(models);
+        }
+
+        return models;
+    }
+
+    protected static Microsoft.Extensions.Configuration.IConfiguration Configuration(Dictionary<string, string?> settings) =>
+        new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+
+    /// <summary>The provider <c>AddVideoRecFunctions</c> builds from <paramref name="settings"/>.</summary>
+    protected ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddVideoRecFunctions(Configuration(settings));
+        var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false, ValidateScopes = true });
+        _providers.Add(provider);
+        return provider;
+    }
 }
