@@ -15,7 +15,7 @@ public sealed class HelpTests
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
     [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --json")]
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --db --no-embeddings --json")]
-    [InlineData("evaluate-embeddings", "--k --json " + DataOptions)]
+    [InlineData("evaluate-embeddings", "--k --db --json " + DataOptions)]
     [InlineData("tags", "--tag --k --dimensions --epochs --min-count --liked-window --subsample --seed --sentence --output --json " + DataOptions)]
     [InlineData("recommend", "--model --user --k --json")]
     [InlineData("similar", "--model --video --k --json")]

@@ -19,6 +19,7 @@ public sealed record IngestResponse(string? BatchId, IReadOnlyList<AcceptedEvent
 /// <param name="LastEventAt">Latest event.</param>
 /// <param name="Recent">Recent lists: watched, liked, disliked, impressed, searches (newest first).</param>
 /// <param name="Vector">The user's WALS vector, when fold-in has computed one.</param>
+/// <param name="SearchEmbedding">The user's search-history embedding, when text embeddings are kept and one was computed.</param>
 public sealed record UserAggregatesResponse(
     string UserId,
     IReadOnlyDictionary<string, long> Counts,
@@ -26,10 +27,11 @@ public sealed record UserAggregatesResponse(
     DateTimeOffset? FirstEventAt,
     DateTimeOffset? LastEventAt,
     IReadOnlyDictionary<string, IReadOnlyList<RecentItem>> Recent,
-    UserVectorResponse? Vector)
+    UserVectorResponse? Vector,
+    SearchEmbeddingResponse? SearchEmbedding = null)
 {
-    /// <summary>Builds the response from the stored aggregates and vector.</summary>
-    public static UserAggregatesResponse From(UserAggregates aggregates, UserVector? vector) => new(
+    /// <summary>Builds the response from the stored aggregates, vector and search-history embedding.</summary>
+    public static UserAggregatesResponse From(UserAggregates aggregates, UserVector? vector, Embeddings.UserSearchEmbedding? searchEmbedding = null) => new(
         aggregates.UserId,
         EventBatchParser.TypeNames.ToDictionary(t => t, t => aggregates.Counts.GetValueOrDefault(t)),
         aggregates.TotalWatchSeconds,
@@ -43,8 +45,16 @@ public sealed record UserAggregatesResponse(
             ["impressed"] = aggregates.Impressed,
             ["searches"] = aggregates.Searches,
         },
-        vector is null ? null : new UserVectorResponse(vector.ModelVersion, vector.AsOf, vector.Vector));
+        vector is null ? null : new UserVectorResponse(vector.ModelVersion, vector.AsOf, vector.Vector),
+        searchEmbedding is null ? null : new SearchEmbeddingResponse(searchEmbedding.ModelId, searchEmbedding.QueryCount, searchEmbedding.AsOf, searchEmbedding.Vector));
 }
+
+/// <summary>A user's search-history embedding as served.</summary>
+/// <param name="Model">The embedding model.</param>
+/// <param name="QueryCount">How many recent queries it averages.</param>
+/// <param name="AsOf">Time of the newest query averaged.</param>
+/// <param name="Vector">The mean query embedding, <c>[dimensions]</c>.</param>
+public sealed record SearchEmbeddingResponse(string Model, int QueryCount, DateTimeOffset AsOf, IReadOnlyList<float> Vector);
 
 /// <summary>A user's WALS vector as served.</summary>
 /// <param name="ModelVersion">The bundle it was solved against.</param>

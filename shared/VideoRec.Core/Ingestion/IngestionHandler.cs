@@ -100,7 +100,8 @@ public sealed class IngestionHandler(IFeatureStore store, IEventQueue queue, Ing
 
         var state = await store.GetServingStateAsync(userId!, cancellationToken);
         var vector = await UserVectors.CurrentAsync(store, refresher, userId!, state.Vector, state.VectorStale, cancellationToken);
-        return Outcome<UserAggregatesResponse>.Ok(UserAggregatesResponse.From(aggregates, vector));
+        var searchEmbedding = embeddings is null ? null : await embeddings.Store.GetUserSearchEmbeddingAsync(userId!, cancellationToken);
+        return Outcome<UserAggregatesResponse>.Ok(UserAggregatesResponse.From(aggregates, vector, searchEmbedding));
     }
 
     /// <summary><c>GET /api/videos/{id}/statistics</c>: the video's running statistics; not found when no event about it was applied.</summary>

@@ -176,6 +176,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
     public float[][] Embed(IReadOnlyList<string?> texts, CancellationToken cancellationToken = default) =>
         Embed(texts, out _, cancellationToken);
 
+    /// <summary>The id of the [UNK] piece in the model's vocabulary: words it cannot spell from its pieces (most non-Latin scripts, emoji).</summary>
+    public const long UnknownTokenId = 100;
+
     /// <summary>
     /// The model input ids of <paramref name="text"/>: [CLS] (101), the word pieces, [SEP] (102), truncated to
     /// <see cref="MiniLmOptions.MaxTokens"/> ids; empty for an empty or whitespace-only text (which is not embedded).

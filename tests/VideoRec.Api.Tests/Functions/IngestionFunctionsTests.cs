@@ -101,7 +101,8 @@ public sealed class IngestionFunctionsTests : IDisposable
             "impressed": [ { "eventId": "e0", "at": "2025-06-01T12:00:00+00:00", "videoId": "v01", "query": null, "seconds": 2.5 } ],
             "searches": [ { "eventId": "e5", "at": "2025-06-01T12:05:00+00:00", "videoId": null, "query": "cats", "seconds": null } ]
           },
-          "vector": null
+          "vector": null,
+          "searchEmbedding": null
         }
         """;
 

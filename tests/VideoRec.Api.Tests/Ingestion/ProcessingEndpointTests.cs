@@ -60,7 +60,7 @@ public sealed class ProcessingEndpointTests(IngestionFixture fixture)
 
         var a = await fixture.WaitForAggregatesAsync(u);
 
-        Assert.Equal(["userId", "counts", "totalWatchSeconds", "firstEventAt", "lastEventAt", "recent", "vector"], Names(a));
+        Assert.Equal(["userId", "counts", "totalWatchSeconds", "firstEventAt", "lastEventAt", "recent", "vector", "searchEmbedding"], Names(a));
         Assert.Equal(u, Json.String(a, "userId"));
         Assert.Equal(
             [("impression", 1L), ("click", 1L), ("watch", 2L), ("like", 2L), ("dislike", 1L), ("share", 1L), ("comment", 1L), ("search", 1L)],

@@ -68,6 +68,10 @@ public sealed class TextEmbeddingHostTests(IngestionFixture fixture)
             Assert.Equal((vectors[0][d] + vectors[1][d]) / 2, history.Vector[d], 5);
         }
 
+        var aggregates = await fixture.WaitForAggregatesAsync(u);
+        var shown = aggregates.GetProperty("searchEmbedding");
+        Assert.Equal(("all-MiniLM-L6-v2", 2, 384), (shown.GetProperty("model").GetString(), shown.GetProperty("queryCount").GetInt32(), shown.GetProperty("vector").GetArrayLength()));
+
         var deleted = await fixture.Client.DeleteAsync($"/api/users/{u}");
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Null(await Store.GetUserSearchEmbeddingAsync(u, CancellationToken.None));

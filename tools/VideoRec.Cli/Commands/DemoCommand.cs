@@ -72,10 +72,10 @@ public static class DemoCommand
 
         AnsiConsole.Write(new Rule(databasePath is null ? "4. Serve it" : "5. Serve it").LeftJustified());
         AnsiConsole.MarkupLine($"Finished in {clock.Elapsed.TotalSeconds:F1} s. Start the HTTP API on 127.0.0.1:8080 with:");
-        AnsiConsole.MarkupLine(databasePath is null
-            ? $"  [bold]dotnet run --project tools/VideoRec.Cli -c Release -- serve --model {Markup.Escape(output)}[/]"
-            : $"  [bold]dotnet run --project tools/VideoRec.Cli -c Release -- serve --model {Markup.Escape(output)} --db {Markup.Escape(databasePath)}[/]");
-        AnsiConsole.MarkupLine("  then: curl 'http://127.0.0.1:8080/api/users/1/recommendations?k=10'");
+        CopyableLine.Write(databasePath is null
+            ? $"  dotnet run --project tools/VideoRec.Cli -c Release -- serve --model {output}"
+            : $"  dotnet run --project tools/VideoRec.Cli -c Release -- serve --model {output} --db {databasePath}");
+        CopyableLine.Write("  then: curl 'http://127.0.0.1:8080/api/users/1/recommendations?k=10'");
 
         var json = report.ToJson();
         json["bundle"] = Path.GetFullPath(path);

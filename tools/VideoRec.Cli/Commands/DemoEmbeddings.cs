@@ -50,7 +50,8 @@ public static class DemoEmbeddings
 
         var tagModel = TagsCommand.Train(dataset, relevance, new TagEmbeddingOptions(), cancellationToken);
         var neighbours = TagsCommand.Show(tagModel, [], 6, sentence: false, cancellationToken);
-        AnsiConsole.MarkupLine($"Try: [bold]dotnet run --project tools/VideoRec.Cli -c Release -- embed \"{ExampleQuery}\" --db {Markup.Escape(databasePath)}[/]");
+        AnsiConsole.MarkupLine("Search the embedded titles with:");
+        CopyableLine.Write($"  dotnet run --project tools/VideoRec.Cli -c Release -- embed \"{ExampleQuery}\" --db {databasePath}");
 
         var json = EmbedCommands.ToJson(quality);
         json["database"] = Path.GetFullPath(databasePath);

@@ -37,7 +37,13 @@ public static class EmbedCommands
             var clock = Stopwatch.StartNew();
             var vector = encoder.Embed([input], cancellationToken)[0];
             var elapsed = clock.Elapsed;
-            AnsiConsole.MarkupLine($"[bold]{MiniLmEmbeddingGenerator.Dimensions}[/] dimensions ({MiniLmEmbeddingGenerator.DefaultModelId}, {encoder.Tokenize(input).Length} tokens, {elapsed.TotalMilliseconds:F1} ms)");
+            var tokens = encoder.Tokenize(input);
+            var unknown = tokens.Count(t => t == MiniLmEmbeddingGenerator.UnknownTokenId);
+            AnsiConsole.MarkupLine($"[bold]{MiniLmEmbeddingGenerator.Dimensions}[/] dimensions ({MiniLmEmbeddingGenerator.DefaultModelId}, {tokens.Length} tokens, {elapsed.TotalMilliseconds:F1} ms)");
+            if (unknown > 0)
+            {
+                AnsiConsole.MarkupLine($"[yellow]{unknown} of the {tokens.Length - 2} word pieces are unknown to the model's (English) vocabulary[/]: texts that differ only there get the same vector.");
+            }
             AnsiConsole.MarkupLine($"First values: [[{string.Join(", ", vector.Take(8).Select(v => v.ToString("F4", System.Globalization.CultureInfo.InvariantCulture)))}, …]]");
 
             var nearest = await NearestTitlesAsync(parse.GetValue(database)!, vector, parse.GetValue(k), cancellationToken);
@@ -56,6 +62,12 @@ public static class EmbedCommands
     /// <summary>The videos whose stored title embeddings are nearest to <paramref name="vector"/>, printed as a table.</summary>
     private static async Task<List<(string VideoId, string Title, float Cosine)>> NearestTitlesAsync(string databasePath, float[] vector, int k, CancellationToken cancellationToken)
     {
+        if (vector.All(v => v == 0))
+        {
+            AnsiConsole.MarkupLine("Empty text: the zero (unknown) vector, which is near nothing.");
+            return [];
+        }
+
         if (!File.Exists(databasePath))
         {
             AnsiConsole.MarkupLine($"[yellow]No database at {Markup.Escape(databasePath)}[/]: run [bold]vrec demo[/] (or serve with --db and upsert videos) to embed titles, then search them here.");
@@ -93,11 +105,12 @@ public static class EmbedCommands
     {
         var data = new DataOptions();
         var k = CommonOptions.K("Neighbours per video.", 100);
+        var database = new Option<string?>("--db") { Description = "Reuse the title and tag embeddings stored in this SQLite file (the demo's vrec.db) instead of embedding every title again.", HelpName = "FILE" };
         var json = CommonOptions.Json();
         var command = new Command("evaluate-embeddings",
             "Quality check of the text embeddings: how often a video's k nearest neighbours by title + free-text-tag embedding share a genre with it, against random.")
         {
-            k, json,
+            k, database, json,
         };
         data.AddTo(command);
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
@@ -105,7 +118,24 @@ public static class EmbedCommands
             JsonOutput.CheckWritable(parse.GetValue(json));
             var import = DataLoading.Load(data.Read(parse));
             using var encoder = new MiniLmEmbeddingGenerator(new MiniLmOptions { IntraOpThreads = Environment.ProcessorCount });
-            var result = await EvaluateAsync(import.Dataset, encoder, null, null, parse.GetValue(k), cancellationToken);
+            VideoVectorIndex? titles = null, tags = null;
+            if (parse.GetValue(database) is { } path)
+            {
+                if (!File.Exists(path))
+                {
+                    throw new CliException($"--db: {path} not found.");
+                }
+
+                var store = new SqliteEmbeddingStore(new SqliteDatabase(path));
+                titles = await VideoVectorIndex.LoadAsync(store, VideoTextField.Title, cancellationToken);
+                tags = await VideoVectorIndex.LoadAsync(store, VideoTextField.Tags, cancellationToken);
+                if (titles.Count > 0 && titles.Dimensions != MiniLmEmbeddingGenerator.Dimensions)
+                {
+                    throw new CliException($"--db: {path} holds {titles.Dimensions}-dimensional embeddings from another model.");
+                }
+            }
+
+            var result = await EvaluateAsync(import.Dataset, encoder, titles, tags, parse.GetValue(k), cancellationToken);
             JsonOutput.Write(parse.GetValue(json), ToJson(result));
             return 0;
         }));
@@ -157,8 +187,8 @@ public static class EmbedCommands
         var result = NeighbourLabelAgreement.Measure(combined, labels, k, cancellationToken);
         AnsiConsole.MarkupLine(
             $"Genre agreement at k = {k}: [bold]{result.Rate:P1}[/] of the nearest neighbours by title + tag embedding share a genre with the video, " +
-            $"against [bold]{result.RandomRate:P1}[/] for random videos ({result.Lift:F2}×; {result.Videos:N0} videos with a genre, {tagged.Count:N0} with free-text tags, " +
-            $"{missingTitles.Count:N0} titles embedded now; {clock.Elapsed.TotalSeconds:F1} s).");
+            $"against [bold]{result.RandomRate:P1}[/] for random videos ({result.Lift:F2}×; {result.Videos:N0} videos with a genre; " +
+            $"{missingTitles.Count:N0} titles embedded now, {ids.Count - missingTitles.Count:N0} read from the store; {clock.Elapsed.TotalSeconds:F1} s).");
         var taggedOnly = NeighbourLabelAgreement.Measure(combined, labels.Select((mask, i) => freeTags[i].Length > 0 ? mask : 0UL).ToList(), k, cancellationToken);
 
         // As stored: the tags text includes the genres, so this variant sees the labels and only shows the ceiling.
@@ -181,7 +211,7 @@ public static class EmbedCommands
 
         var asStored = NeighbourLabelAgreement.Measure(VideoVectorIndex.Combine(new VideoVectorIndex(ids, titles, d), new VideoVectorIndex(ids, storedTags, d)), labels, k, cancellationToken);
         AnsiConsole.MarkupLine(
-            $"Among the {taggedOnly.Videos:N0} videos with free-text tags: [bold]{taggedOnly.Rate:P1}[/] against [bold]{taggedOnly.RandomRate:P1}[/] ({taggedOnly.Lift:F2}×). " +
+            $"Among the {taggedOnly.Videos:N0} videos with a genre and free-text tags: [bold]{taggedOnly.Rate:P1}[/] against [bold]{taggedOnly.RandomRate:P1}[/] ({taggedOnly.Lift:F2}×). " +
             $"With the genre tags left in the embedded text (as the catalogue stores them; not a fair test, the labels leak): {asStored.Rate:P1}.");
         return new EmbeddingQuality(result, taggedOnly, asStored);
     }

@@ -62,10 +62,10 @@ public static class ServeCommand
             var address = LocalHost.Address(app);
             var version = app.Services.GetRequiredService<IModelBundleProvider>().Current.Version;
             AnsiConsole.MarkupLine($"Serving model [bold]{version}[/] on {address}, feature store {Markup.Escape(Path.GetFullPath(databasePath))} (Ctrl+C to stop).");
-            AnsiConsole.MarkupLine($"  curl '{address}/api/users/1/recommendations?k=10'");
-            AnsiConsole.MarkupLine($"  curl '{address}/api/videos/1/similar?k=5'");
-            AnsiConsole.MarkupLine($"  curl '{address}/health'");
-            AnsiConsole.WriteLine($"  curl -X POST '{address}/api/events' -H 'Content-Type: application/json' -d '[{{\"eventId\":\"e1\",\"userId\":\"1\",\"videoId\":\"1\",\"type\":\"like\",\"timestamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\"}}]'");
+            CopyableLine.Write($"  curl '{address}/api/users/1/recommendations?k=10'");
+            CopyableLine.Write($"  curl '{address}/api/videos/1/similar?k=5'");
+            CopyableLine.Write($"  curl '{address}/health'");
+            CopyableLine.Write($"  curl -X POST '{address}/api/events' -H 'Content-Type: application/json' -d '[{{\"eventId\":\"e1\",\"userId\":\"1\",\"videoId\":\"1\",\"type\":\"like\",\"timestamp\":\"{DateTimeOffset.UtcNow:yyyy-MM-ddTHH:mm:ssZ}\"}}]'");
             try
             {
                 await Task.Delay(Timeout.Infinite, cancellationToken);

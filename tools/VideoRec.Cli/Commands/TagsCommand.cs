@@ -80,6 +80,11 @@ public static class TagsCommand
             var line = scope.Add("Training tag embeddings", options.Epochs);
             return TagEmbeddingTrainer.Train(corpus, options, new Progress<int>(e => line.Value = e), cancellationToken);
         });
+        if (corpus.Tags.Count < 50)
+        {
+            AnsiConsole.MarkupLine($"[yellow]Only {corpus.Tags.Count} tags[/]: with so small a vocabulary most tags co-occur with most others, and the neighbours say little (genre-only data such as MovieLens 100K).");
+        }
+
         AnsiConsole.MarkupLine(
             $"Tag embeddings: {corpus.Tags.Count:N0} tags (used on ≥ {options.MinCount} videos), {corpus.Pairs.Count:N0} co-occurrence pairs " +
             $"({corpus.VideoPairs:N0} from the same video, {corpus.Pairs.Count - corpus.VideoPairs:N0} from liked videos), {options.Dimensions}-d, " +
