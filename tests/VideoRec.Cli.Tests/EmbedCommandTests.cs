@@ -80,6 +80,17 @@ public sealed class EmbedCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Embed_warns_when_word_pieces_are_unknown_to_the_vocabulary()
+    {
+        // Two emoji are each one [UNK] piece; "cat" is in the vocabulary.
+        var warned = await Vrec.SucceedsAsync("embed", "cat \U0001F600 \U0001F680", "--db", _temp["missing.db"]);
+        var plain = await Vrec.SucceedsAsync("embed", "cat", "--db", _temp["missing.db"]);
+
+        Assert.Contains("2 of the 3 word pieces are unknown", warned.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("unknown to the model", plain.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Embed_without_a_database_says_how_to_fill_one()
     {
         var result = await Vrec.SucceedsAsync("embed", "hello", "--db", _temp["missing.db"]);
