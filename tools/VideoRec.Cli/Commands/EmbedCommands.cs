@@ -64,7 +64,7 @@ public static class EmbedCommands
     {
         if (vector.All(v => v == 0))
         {
-            AnsiConsole.MarkupLine("Empty text: the zero (unknown) vector, which is near nothing.");
+            AnsiConsole.MarkupLine("Empty text (no word pieces): the zero (unknown) vector, which is near nothing.");
             return [];
         }
 
