@@ -18,7 +18,6 @@ public sealed class TextRobustnessTests(GeneratorFixture fixture)
         "a|b|c",
         "Café Noir — Amélie (1080p) [HD] #1 «director's cut»",
         "ＦＵＬＬＷＩＤＴＨ ｔｉｔｌｅ",
-        "\u200b",                                   // a zero-width space only: no word piece, still a text
         "\ud83c broken surrogate",                  // a lone surrogate
         "tab\tnew\nline\0null",
         "<script>alert('x')</script>",
@@ -82,6 +81,24 @@ public sealed class TextRobustnessTests(GeneratorFixture fixture)
         Assert.All(vectors[0], x => Assert.Equal(0f, x));
         Assert.All(vectors[2], x => Assert.Equal(0f, x));
         Vectors.AssertUnitAndFinite(vectors[1], "neighbour of an empty title");
+        Assert.Empty(Generator.Tokenize(title));
+    }
+
+    [Theory]
+    [InlineData("\u200b")]              // a zero-width space only
+    [InlineData("\u200b\u200d\u2060")]  // zero-width space, joiner, word joiner
+    [InlineData("\ufeff\u00ad")]        // byte-order mark, soft hyphen (format characters)
+    [InlineData("\ufffd")]              // the replacement character
+    [InlineData("\ud83c")]              // a lone high surrogate
+    [InlineData("\udc00 \u200b")]       // a lone low surrogate and a zero-width space
+    public void TextWithoutWordPieces_IsTheUnknownZeroVector(string title)
+    {
+        var vectors = Generator.Embed([title, "The new movie is awesome", title]);
+
+        Assert.Equal(384, vectors[0].Length);
+        Assert.All(vectors[0], x => Assert.Equal(0f, x));
+        Assert.All(vectors[2], x => Assert.Equal(0f, x));
+        Vectors.AssertUnitAndFinite(vectors[1], "neighbour of a text without word pieces");
         Assert.Empty(Generator.Tokenize(title));
     }
 

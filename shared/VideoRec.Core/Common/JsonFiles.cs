@@ -9,13 +9,15 @@ public static class JsonFiles
     /// <summary>Serializer options used for every JSON file the project writes.</summary>
     public static JsonSerializerOptions Options { get; } = new() { WriteIndented = true };
 
-    /// <summary>Writes <paramref name="node"/> to <paramref name="path"/>, atomically replacing any existing file.</summary>
+    /// <summary>
+    /// Writes <paramref name="node"/> to <paramref name="path"/> with <see cref="AtomicFile"/>: a regular file is replaced
+    /// atomically, a symbolic link's target is written (the link stays), a device such as <c>/dev/null</c> is written in place.
+    /// </summary>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission denied; the message names <paramref name="path"/>.</exception>
     public static void Write(string path, JsonNode node)
     {
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        File.WriteAllText(temporary, node.ToJsonString(Options) + Environment.NewLine);
-        File.Move(temporary, full, overwrite: true);
+        ArgumentNullException.ThrowIfNull(node);
+        AtomicFile.WriteAllText(path, node.ToJsonString(Options) + Environment.NewLine);
     }
 }

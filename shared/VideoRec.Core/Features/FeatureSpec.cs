@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VideoRec.Core.Common;
 
 namespace VideoRec.Core.Features;
 
@@ -111,9 +112,7 @@ public sealed record FeatureSpec
     /// <summary>Writes the spec as indented JSON, replacing the file atomically.</summary>
     public void Save(string path)
     {
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(this, Json) + Environment.NewLine);
-        File.Move(temporary, path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, Json) + Environment.NewLine);
     }
 
     /// <summary>Reads and validates a spec written by <see cref="Save"/>.</summary>

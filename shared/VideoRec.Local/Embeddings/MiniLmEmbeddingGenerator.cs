@@ -21,8 +21,9 @@ namespace VideoRec.Local.Embeddings;
 /// sentence-transformers' <c>SentenceTransformer("all-MiniLM-L6-v2").encode(text, normalize_embeddings=True)</c>.
 /// </para>
 /// <para>
-/// Empty, whitespace-only and <see langword="null"/> texts are "unknown": they get the all-zero vector (384 zeros,
-/// norm 0) without running the model, so a caller can tell them apart by their norm. Any other text, in any script,
+/// Empty, whitespace-only and <see langword="null"/> texts, and texts with no word piece at all (only zero-width or
+/// format characters, U+FFFD or lone surrogates, which the tokenizer drops), are "unknown": they get the all-zero
+/// vector (384 zeros, norm 0) without running the model, so a caller can tell them apart by their norm. Any other text, in any script,
 /// with emoji or characters outside the vocabulary ([UNK] pieces), gets a finite unit vector. One known difference
 /// from Hugging Face's tokenizer: a single word of more than 100 characters (no space or punctuation in it) is split
 /// into word pieces instead of becoming one [UNK].
@@ -132,7 +133,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     /// <summary>
     /// Embeds <paramref name="values"/>: one <see cref="Embedding{T}"/> of 384 floats per text, in input order, each
-    /// of L2 norm 1, or all zeros for an empty or whitespace-only text ("unknown"). <see cref="GeneratedEmbeddings{T}.Usage"/>
+    /// of L2 norm 1, or all zeros for an empty or whitespace-only text or one without word pieces ("unknown"). <see cref="GeneratedEmbeddings{T}.Usage"/>
     /// counts the word pieces fed to the model, [CLS] and [SEP] included. The work runs synchronously on the calling
     /// thread; the returned task is already completed.
     /// </summary>
@@ -171,7 +172,7 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     /// <summary>
     /// Embeds <paramref name="texts"/> synchronously: one float[384] per text, in input order, L2 norm 1, or all
-    /// zeros for a <see langword="null"/>, empty or whitespace-only text.
+    /// zeros for a <see langword="null"/>, empty or whitespace-only text or one without word pieces.
     /// </summary>
     public float[][] Embed(IReadOnlyList<string?> texts, CancellationToken cancellationToken = default) =>
         Embed(texts, out _, cancellationToken);
@@ -181,7 +182,9 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
 
     /// <summary>
     /// The model input ids of <paramref name="text"/>: [CLS] (101), the word pieces, [SEP] (102), truncated to
-    /// <see cref="MiniLmOptions.MaxTokens"/> ids; empty for an empty or whitespace-only text (which is not embedded).
+    /// <see cref="MiniLmOptions.MaxTokens"/> ids; empty for a text without word pieces — empty, whitespace-only, or
+    /// only characters the tokenizer drops (zero-width and format characters, U+FFFD, lone surrogates) — which is not
+    /// embedded.
     /// </summary>
     public long[] Tokenize(string? text)
     {
@@ -195,7 +198,10 @@ public sealed class MiniLmEmbeddingGenerator : IEmbeddingGenerator<string, Embed
         try
         {
             var count = _tokenizer.Encode(text, ids, mask.AsSpan(0, Options.MaxTokens));
-            return ids[..count];
+
+            // Only [CLS] [SEP]: the text had no word piece at all (zero-width and format characters, U+FFFD, lone
+            // surrogates are dropped), so it is unknown like an empty text rather than one vector shared by all such texts.
+            return count <= 2 ? [] : ids[..count];
         }
         finally
         {

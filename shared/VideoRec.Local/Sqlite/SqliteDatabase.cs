@@ -20,15 +20,28 @@ public sealed class SqliteDatabase
 
     /// <summary>Opens (creating when missing) the database at <paramref name="path"/> and its schema.</summary>
     /// <param name="path">The database file.</param>
-    /// <exception cref="InvalidDataException">The file is not a VideoRec database of this schema version.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The file is a VideoRec database of another schema version (checked before anything is written to it).
+    /// </exception>
+    /// <exception cref="SqliteException">The file cannot be opened or is not an SQLite database.</exception>
     public SqliteDatabase(string path)
+        : this(path, readOnly: false)
+    {
+    }
+
+    private SqliteDatabase(string path, bool readOnly)
     {
         Path = System.IO.Path.GetFullPath(path);
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        IsReadOnly = readOnly;
+        if (!readOnly)
+        {
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        }
+
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = Path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
+            Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWriteCreate,
             Cache = SqliteCacheMode.Private,
             Pooling = true,
             DefaultTimeout = 30,
@@ -43,11 +56,31 @@ public sealed class SqliteDatabase
                 Delay = TimeSpan.FromMilliseconds(50),
             })
             .Build();
-        CreateSchema();
+        if (readOnly)
+        {
+            CheckSchema();
+        }
+        else
+        {
+            CreateSchema();
+        }
     }
+
+    /// <summary>
+    /// Opens an existing VideoRec database for reading only: nothing is created or written (no schema, no journal-mode
+    /// change), so a file that is not a VideoRec database is left exactly as it was.
+    /// </summary>
+    /// <param name="path">The database file; it must exist.</param>
+    /// <exception cref="NotAVideoRecDatabaseException">The file is an SQLite database without the VideoRec tables.</exception>
+    /// <exception cref="InvalidDataException">The file is a VideoRec database of another schema version.</exception>
+    /// <exception cref="SqliteException">The file cannot be opened or is not an SQLite database.</exception>
+    public static SqliteDatabase OpenReadOnly(string path) => new(path, readOnly: true);
 
     /// <summary>The database file.</summary>
     public string Path { get; }
+
+    /// <summary>Whether the database was opened with <see cref="OpenReadOnly"/>.</summary>
+    public bool IsReadOnly { get; }
 
     /// <summary>The tables that hold queue messages and poison entries (see <see cref="SqliteMessageQueue"/>).</summary>
     internal static readonly IReadOnlySet<string> QueueTables = new HashSet<string>(StringComparer.Ordinal) { "queue", "poison", "embedding_queue", "embedding_poison" };
@@ -183,10 +216,48 @@ public sealed class SqliteDatabase
 
     private static bool IsTransient(SqliteException e) => e.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
 
+    /// <summary>
+    /// The stored schema version, or <c>null</c> when the file has no schema_version table (or it is empty); throws
+    /// when the file is a VideoRec database of another version. Reads only.
+    /// </summary>
+    private object? ReadSchemaVersion(SqliteConnection connection)
+    {
+        using var exists = Command(connection, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_version';");
+        if (Convert.ToInt64(exists.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            return null;
+        }
+
+        using var read = Command(connection, "SELECT version FROM schema_version LIMIT 1;");
+        var version = read.ExecuteScalar();
+        if (version is not null && version is not DBNull && Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) != SchemaVersion)
+        {
+            throw new InvalidDataException($"{Path}: database schema version {version} is not supported (expected {SchemaVersion}).");
+        }
+
+        return version is DBNull ? null : version;
+    }
+
+    /// <summary>For a read-only open: the file must already be a VideoRec database of this schema version.</summary>
+    private void CheckSchema()
+    {
+        Run(connection =>
+        {
+            if (ReadSchemaVersion(connection) is null)
+            {
+                throw new NotAVideoRecDatabaseException(Path);
+            }
+
+            return 0;
+        });
+    }
+
     private void CreateSchema()
     {
         Run(connection =>
         {
+            // The version check comes first: a database of another version is refused before any DDL touches it.
+            var version = ReadSchemaVersion(connection);
             using var journal = Command(connection, "PRAGMA journal_mode=WAL;");
             journal.ExecuteNonQuery();
             using var create = Command(connection, """
@@ -226,19 +297,22 @@ public sealed class SqliteDatabase
                     queries_hash TEXT NOT NULL, as_of_ticks INTEGER NOT NULL) WITHOUT ROWID;
                 """);
             create.ExecuteNonQuery();
-            using var read = Command(connection, "SELECT version FROM schema_version LIMIT 1;");
-            var version = read.ExecuteScalar();
             if (version is null)
             {
                 using var write = Command(connection, "INSERT INTO schema_version(version) VALUES ($v);", ("$v", SchemaVersion));
                 write.ExecuteNonQuery();
             }
-            else if (Convert.ToInt32(version, System.Globalization.CultureInfo.InvariantCulture) != SchemaVersion)
-            {
-                throw new InvalidDataException($"{Path}: database schema version {version} is not supported (expected {SchemaVersion}).");
-            }
 
             return 0;
         });
     }
+}
+
+/// <summary>An SQLite file opened as a VideoRec database lacks the VideoRec tables (it belongs to something else).</summary>
+/// <param name="path">The database file.</param>
+public sealed class NotAVideoRecDatabaseException(string path)
+    : IOException($"{path} is not a VideoRec database (it has no schema_version table).")
+{
+    /// <summary>The database file.</summary>
+    public string Path { get; } = path;
 }

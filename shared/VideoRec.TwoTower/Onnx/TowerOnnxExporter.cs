@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using Google.Protobuf;
 using Onnx;
+using VideoRec.Core.Common;
 using VideoRec.TwoTower.Towers;
 
 namespace VideoRec.TwoTower.Onnx;
@@ -199,23 +200,7 @@ public static class TowerOnnxExporter
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         var model = BuildModel(weights, metadata);
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        try
-        {
-            using (var stream = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                model.WriteTo(stream);
-            }
-
-            File.Move(temporary, full, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temporary);
-            throw;
-        }
+        AtomicFile.Write(path, model.WriteTo);
     }
 
     /// <summary>The ONNX model of <paramref name="weights"/> as bytes (for <see cref="OnnxTower.Load(byte[], OnnxTowerOptions?)"/>).</summary>

@@ -39,8 +39,9 @@ public static class DemoEmbeddings
             $"{refresh.TextsEmbedded:N0} title and tag texts embedded with {MiniLmEmbeddingGenerator.DefaultModelId} ({refresh.TextsUnchanged:N0} unchanged since the last run, skipped by their hash) in {seconds:F1} s.");
 
         var titles = VideoVectorIndex.LoadAsync(store, VideoTextField.Title, cancellationToken).GetAwaiter().GetResult();
-        var tags = VideoVectorIndex.LoadAsync(store, VideoTextField.Tags, cancellationToken).GetAwaiter().GetResult();
-        var quality = EmbedCommands.EvaluateAsync(dataset, encoder, titles, tags, 10, cancellationToken).GetAwaiter().GetResult();
+        var quality = EmbedCommands.EvaluateAsync(dataset, encoder,
+            EmbedCommands.ReadStoredAsync(store, VideoTextField.Title, cancellationToken).GetAwaiter().GetResult(),
+            EmbedCommands.ReadStoredAsync(store, VideoTextField.Tags, cancellationToken).GetAwaiter().GetResult(), 10, cancellationToken).GetAwaiter().GetResult();
 
         var query = encoder.Embed([ExampleQuery], cancellationToken)[0];
         var names = dataset.Videos;

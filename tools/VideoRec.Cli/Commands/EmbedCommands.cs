@@ -55,7 +55,7 @@ public static class EmbedCommands
                 ["nearest"] = new JsonArray(nearest.Select(n => (JsonNode)new JsonObject { ["videoId"] = n.VideoId, ["title"] = n.Title, ["cosine"] = Math.Round(n.Cosine, 4) }).ToArray()),
             });
             return 0;
-        }));
+        }, parse.GetValue(database)));
         return command;
     }
 
@@ -64,8 +64,13 @@ public static class EmbedCommands
     {
         if (vector.All(v => v == 0))
         {
-            AnsiConsole.MarkupLine("Empty text: the zero (unknown) vector, which is near nothing.");
+            AnsiConsole.MarkupLine("Empty text (no word pieces): the zero (unknown) vector, which is near nothing.");
             return [];
+        }
+
+        if (Directory.Exists(databasePath))
+        {
+            throw new CliException($"--db {databasePath}: is a folder; give a database file.");
         }
 
         if (!File.Exists(databasePath))
@@ -74,19 +79,27 @@ public static class EmbedCommands
             return [];
         }
 
-        var db = new SqliteDatabase(databasePath);
-        var index = await VideoVectorIndex.LoadAsync(new SqliteEmbeddingStore(db), VideoTextField.Title, cancellationToken);
-        if (index.Count == 0)
+        var db = DatabaseFiles.OpenReadOnly(databasePath);
+        var stored = await ReadStoredAsync(new SqliteEmbeddingStore(db), VideoTextField.Title, cancellationToken);
+        var usable = stored.Values.Where(e => IsThisModel(e) && e.Vector.Length == vector.Length).OrderBy(e => e.VideoId, StringComparer.Ordinal).ToList();
+        var others = stored.Values.Where(e => !IsThisModel(e) || e.Vector.Length != vector.Length).ToList();
+        if (stored.Count == 0)
         {
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(databasePath)} holds no title embeddings yet[/]: run [bold]vrec demo[/], or a worker after upserting videos.");
             return [];
         }
 
-        if (index.Dimensions != vector.Length)
+        if (usable.Count == 0)
         {
-            throw new CliException($"--db: {databasePath} holds {index.Dimensions}-dimensional title embeddings from another model; this encoder gives {vector.Length}.");
+            throw new CliException($"--db: {databasePath} holds title embeddings of another model only ({Models(others)}); this encoder is {MiniLmEmbeddingGenerator.DefaultModelId} ({vector.Length} dimensions).");
         }
 
+        if (others.Count > 0)
+        {
+            AnsiConsole.MarkupLine($"[yellow]{others.Count:N0} title embeddings of another model ({Markup.Escape(Models(others))}) skipped[/]: only {MiniLmEmbeddingGenerator.DefaultModelId} vectors compare with this one.");
+        }
+
+        var index = new VideoVectorIndex(usable.Select(e => e.VideoId).ToList(), usable.SelectMany(e => e.Vector).ToArray(), vector.Length);
         var titles = new SqliteFeatureStore(db).VideoTitles();
         var nearest = index.Nearest(vector, k).Select(n => (n.VideoId, titles.GetValueOrDefault(n.VideoId, ""), n.Cosine)).ToList();
         var table = new Table().AddColumn("#").AddColumn("Video").AddColumn("Title").AddColumn(new TableColumn("Cosine").RightAligned());
@@ -118,35 +131,60 @@ public static class EmbedCommands
             JsonOutput.CheckWritable(parse.GetValue(json));
             var import = DataLoading.Load(data.Read(parse));
             using var encoder = new MiniLmEmbeddingGenerator(new MiniLmOptions { IntraOpThreads = Environment.ProcessorCount });
-            VideoVectorIndex? titles = null, tags = null;
+            IReadOnlyDictionary<string, VideoTextEmbedding>? titles = null, tags = null;
             if (parse.GetValue(database) is { } path)
             {
-                if (!File.Exists(path))
+                if (!File.Exists(path) && !Directory.Exists(path))
                 {
                     throw new CliException($"--db: {path} not found.");
                 }
 
-                var store = new SqliteEmbeddingStore(new SqliteDatabase(path));
-                titles = await VideoVectorIndex.LoadAsync(store, VideoTextField.Title, cancellationToken);
-                tags = await VideoVectorIndex.LoadAsync(store, VideoTextField.Tags, cancellationToken);
-                if (titles.Count > 0 && titles.Dimensions != MiniLmEmbeddingGenerator.Dimensions)
-                {
-                    throw new CliException($"--db: {path} holds {titles.Dimensions}-dimensional embeddings from another model.");
-                }
+                var store = new SqliteEmbeddingStore(DatabaseFiles.OpenReadOnly(path));
+                titles = await ReadStoredAsync(store, VideoTextField.Title, cancellationToken);
+                tags = await ReadStoredAsync(store, VideoTextField.Tags, cancellationToken);
             }
 
             var result = await EvaluateAsync(import.Dataset, encoder, titles, tags, parse.GetValue(k), cancellationToken);
             JsonOutput.Write(parse.GetValue(json), ToJson(result));
             return 0;
-        }));
+        }, parse.GetValue(database)));
         return command;
     }
 
+    /// <summary>The stored embeddings of <paramref name="field"/> by video id.</summary>
+    public static async Task<Dictionary<string, VideoTextEmbedding>> ReadStoredAsync(SqliteEmbeddingStore store, VideoTextField field, CancellationToken cancellationToken)
+    {
+        var result = new Dictionary<string, VideoTextEmbedding>(StringComparer.Ordinal);
+        await foreach (var e in store.ReadVideoEmbeddingsAsync(field, cancellationToken))
+        {
+            result[e.VideoId] = e;
+        }
+
+        return result;
+    }
+
+    private static bool IsThisModel(VideoTextEmbedding e) => string.Equals(e.ModelId, MiniLmEmbeddingGenerator.DefaultModelId, StringComparison.Ordinal);
+
+    private static string Models(IEnumerable<VideoTextEmbedding> embeddings) =>
+        string.Join(", ", embeddings.GroupBy(e => $"{e.ModelId}, {e.Vector.Length}-d", StringComparer.Ordinal).Select(g => $"{g.Count():N0} of {g.Key}"));
+
     /// <summary>
-    /// Runs the genre-agreement check: titles (from <paramref name="titleVectors"/> when given, else embedded now) plus
-    /// the free-text tags (genre tags left out, since genres are the labels), combined per video.
+    /// The stored vector of <paramref name="videoId"/> when it was computed by this encoder from exactly
+    /// <paramref name="text"/> (its stored hash is <see cref="EmbeddingText.Hash"/> of the model and the text); otherwise
+    /// <c>null</c>, and the text is embedded again.
     /// </summary>
-    public static async Task<EmbeddingQuality> EvaluateAsync(Dataset dataset, MiniLmEmbeddingGenerator encoder, VideoVectorIndex? titleVectors, VideoVectorIndex? tagVectors, int k, CancellationToken cancellationToken)
+    private static float[]? Reusable(IReadOnlyDictionary<string, VideoTextEmbedding>? stored, string videoId, string text) =>
+        stored is not null && stored.TryGetValue(videoId, out var e) && IsThisModel(e) && e.Vector.Length == MiniLmEmbeddingGenerator.Dimensions
+            && string.Equals(e.TextHash, EmbeddingText.Hash(MiniLmEmbeddingGenerator.DefaultModelId, text), StringComparison.Ordinal)
+            ? e.Vector
+            : null;
+
+    /// <summary>
+    /// Runs the genre-agreement check: titles (stored vectors from <paramref name="titleVectors"/> where they were
+    /// computed from the same title with the same model, else embedded now) plus the free-text tags (genre tags left
+    /// out, since genres are the labels), combined per video.
+    /// </summary>
+    public static async Task<EmbeddingQuality> EvaluateAsync(Dataset dataset, MiniLmEmbeddingGenerator encoder, IReadOnlyDictionary<string, VideoTextEmbedding>? titleVectors, IReadOnlyDictionary<string, VideoTextEmbedding>? tagVectors, int k, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var videos = dataset.Videos.Values.OrderBy(v => v.Id, StringComparer.Ordinal).ToList();
@@ -163,16 +201,18 @@ public static class EmbedCommands
         var ids = videos.Select(v => v.Id).ToList();
         var d = MiniLmEmbeddingGenerator.Dimensions;
         var titles = new float[ids.Count * d];
-        var missingTitles = Enumerable.Range(0, ids.Count).Where(i => titleVectors is null || titleVectors.Row(ids[i]).IsEmpty).ToList();
-        var embeddedTitles = Embed(encoder, missingTitles.Select(i => EmbeddingText.Of(videos[i], VideoTextField.Title)).ToList(), "Embedding titles", cancellationToken);
+        var titleTexts = videos.Select(v => EmbeddingText.Of(v, VideoTextField.Title)).ToList();
+        var storedTitles = Enumerable.Range(0, ids.Count).Select(i => Reusable(titleVectors, ids[i], titleTexts[i])).ToList();
+        var missingTitles = Enumerable.Range(0, ids.Count).Where(i => storedTitles[i] is null).ToList();
+        var embeddedTitles = Embed(encoder, missingTitles.Select(i => titleTexts[i]).ToList(), "Embedding titles", cancellationToken);
         for (var j = 0; j < missingTitles.Count; j++)
         {
             embeddedTitles[j].CopyTo(titles, missingTitles[j] * d);
         }
 
-        for (var i = 0; i < ids.Count && titleVectors is not null; i++)
+        for (var i = 0; i < ids.Count; i++)
         {
-            titleVectors.Row(ids[i]).CopyTo(titles.AsSpan(i * d, d));
+            storedTitles[i]?.CopyTo(titles, i * d);
         }
 
         var tagged = Enumerable.Range(0, ids.Count).Where(i => freeTags[i].Length > 0).ToList();
@@ -193,15 +233,18 @@ public static class EmbedCommands
 
         // As stored: the tags text includes the genres, so this variant sees the labels and only shows the ceiling.
         var allTags = videos.Select(v => EmbeddingText.Of(v, VideoTextField.Tags)).ToList();
-        var distinct = allTags.Where((t, i) => t.Length > 0 && (tagVectors is null || tagVectors.Row(ids[i]).IsEmpty)).Distinct(StringComparer.Ordinal).ToList();
+        var storedTagRows = Enumerable.Range(0, ids.Count).Select(i => Reusable(tagVectors, ids[i], allTags[i])).ToList();
+        var distinct = allTags.Where((t, i) => t.Length > 0 && storedTagRows[i] is null).Distinct(StringComparer.Ordinal).ToList();
         var distinctVectors = Embed(encoder, distinct, "Embedding tag texts as stored", cancellationToken);
         var byText = distinct.Select((t, j) => (t, j)).ToDictionary(p => p.t, p => distinctVectors[p.j], StringComparer.Ordinal);
         var storedTags = new float[ids.Count * d];
+        var tagsFromStore = 0;
         for (var i = 0; i < ids.Count; i++)
         {
-            if (tagVectors is not null && !tagVectors.Row(ids[i]).IsEmpty)
+            if (storedTagRows[i] is { } row)
             {
-                tagVectors.Row(ids[i]).CopyTo(storedTags.AsSpan(i * d, d));
+                row.CopyTo(storedTags, i * d);
+                tagsFromStore++;
             }
             else if (allTags[i].Length > 0)
             {
@@ -212,7 +255,8 @@ public static class EmbedCommands
         var asStored = NeighbourLabelAgreement.Measure(VideoVectorIndex.Combine(new VideoVectorIndex(ids, titles, d), new VideoVectorIndex(ids, storedTags, d)), labels, k, cancellationToken);
         AnsiConsole.MarkupLine(
             $"Among the {taggedOnly.Videos:N0} videos with a genre and free-text tags: [bold]{taggedOnly.Rate:P1}[/] against [bold]{taggedOnly.RandomRate:P1}[/] ({taggedOnly.Lift:F2}×). " +
-            $"With the genre tags left in the embedded text (as the catalogue stores them; not a fair test, the labels leak): {asStored.Rate:P1}.");
+            $"With the genre tags left in the embedded text (as the catalogue stores them; not a fair test, the labels leak): {asStored.Rate:P1} " +
+            $"({distinct.Count:N0} tag texts embedded now, {tagsFromStore:N0} read from the store).");
         return new EmbeddingQuality(result, taggedOnly, asStored);
     }
 

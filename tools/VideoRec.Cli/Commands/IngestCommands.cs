@@ -45,7 +45,7 @@ public static class IngestCommands
                 throw new CliException($"--file: {path} not found.");
             }
 
-            var db = new SqliteDatabase(parse.GetValue(database)!);
+            var db = DatabaseFiles.Open(parse.GetValue(database)!);
             var store = new SqliteFeatureStore(db);
             var queue = new SqliteEventQueue(db, TimeProvider.System);
             var options = new IngestionOptions();
@@ -111,7 +111,7 @@ public static class IngestCommands
             AnsiConsole.MarkupLine($"Queued {accepted:N0} events in {batches:N0} batches; refused {rejected:N0}.");
             JsonOutput.Write(parse.GetValue(json), new JsonObject { ["accepted"] = accepted, ["rejected"] = rejected, ["batches"] = batches });
             return rejected > 0 ? 2 : 0;
-        }));
+        }, parse.GetValue(database)));
         return command;
     }
 
@@ -130,7 +130,7 @@ public static class IngestCommands
         };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
-            var db = new SqliteDatabase(parse.GetValue(database)!);
+            var db = DatabaseFiles.Open(parse.GetValue(database)!);
             var store = new SqliteFeatureStore(db);
             var queue = new SqliteEventQueue(db, TimeProvider.System);
             var options = new IngestionOptions();
@@ -173,7 +173,7 @@ public static class IngestCommands
                     $"({done.QueriesEmbedded:N0} queries embedded, {done.QueryCacheHits:N0} from the cache); {refreshQueue!.Poisoned().Count:N0} refresh poison entries in total.");
             }
             return 0;
-        }));
+        }, parse.GetValue(database)));
         return command;
     }
 

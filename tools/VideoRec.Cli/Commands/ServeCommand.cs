@@ -40,6 +40,8 @@ public static class ServeCommand
                 throw new CliException($"--db: '{databasePath}' must be a file name.");
             }
 
+            DatabaseFiles.Open(databasePath); // Bad files fail here with one clear line, before the host starts.
+
             var connection = parse.GetValue(queueConnection);
             var name = parse.GetValue(queueName)!;
             Action<IServiceCollection>? configureQueue = connection is null ? null : services => services.AddStorageQueue(connection,
@@ -76,7 +78,7 @@ public static class ServeCommand
 
             await app.StopAsync(CancellationToken.None);
             return 0;
-        }));
+        }, parse.GetValue(database)));
         return command;
     }
 }

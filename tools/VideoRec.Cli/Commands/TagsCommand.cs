@@ -36,6 +36,13 @@ public static class TagsCommand
             tags, k, dimensions, epochs, minCount, window, subsample, seed, sentence, output, json,
         };
         data.AddTo(command);
+        command.Validators.Add(result =>
+        {
+            if (result.GetValue(output) is { } model && result.GetValue(json) is { } figures && JsonOutput.SameFile(model, figures) && !VideoRec.Core.Common.AtomicFile.WritesInPlace(model))
+            {
+                result.AddError($"--output and --json name the same file ({model}): the figures would overwrite the tag model; give two files.");
+            }
+        });
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
         {
             var options = new TagEmbeddingOptions
@@ -55,7 +62,15 @@ public static class TagsCommand
             var shown = Show(model, parse.GetValue(tags) ?? [], parse.GetValue(k), parse.GetValue(sentence), cancellationToken);
             if (parse.GetValue(output) is { } path)
             {
-                model.Save(path);
+                try
+                {
+                    model.Save(path);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw JsonOutput.CannotWrite("--output", path, e);
+                }
+
                 AnsiConsole.MarkupLine($"Tag model written to {Markup.Escape(Path.GetFullPath(path))}.");
             }
 

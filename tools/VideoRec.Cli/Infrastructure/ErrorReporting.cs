@@ -22,7 +22,9 @@ public static class ErrorReporting
     }
 
     /// <summary>Runs an asynchronous command body, reporting any exception as <see cref="Report"/> does.</summary>
-    public static async Task<int> RunAsync(Func<Task<int>> body)
+    /// <param name="body">The command.</param>
+    /// <param name="database">The --db file the command uses, if any: SQLite errors are reported as bad input naming it.</param>
+    public static async Task<int> RunAsync(Func<Task<int>> body, string? database = null)
     {
         try
         {
@@ -30,15 +32,27 @@ public static class ErrorReporting
         }
         catch (Exception e)
         {
-            return Report(e);
+            return Report(e, database);
         }
     }
 
-    public static int Report(Exception exception)
+    public static int Report(Exception exception, string? database = null)
     {
         if (exception is AggregateException { InnerExceptions.Count: 1 } aggregate)
         {
             exception = aggregate.InnerExceptions[0];
+        }
+
+        if (exception is not OperationCanceledException and not CliException)
+        {
+            var problem = database is not null
+                ? DatabaseFiles.Describe(exception, database)
+                : Chain(exception).OfType<Microsoft.Data.Sqlite.SqliteException>().Select(e => "SQLite: " + DatabaseFiles.Reason(e)).FirstOrDefault();
+            if (problem is not null)
+            {
+                Console.Error.WriteLine($"error: {OneLine(problem)}");
+                return 2;
+            }
         }
 
         switch (exception)
@@ -53,6 +67,14 @@ public static class ErrorReporting
             default:
                 AnsiConsole.WriteException(exception, ExceptionFormats.ShortenEverything);
                 return 1;
+        }
+    }
+
+    private static IEnumerable<Exception> Chain(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            yield return e;
         }
     }
 

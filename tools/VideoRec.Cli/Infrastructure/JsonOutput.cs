@@ -42,6 +42,35 @@ public static class JsonOutput
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="first"/> and <paramref name="second"/> name one file: the same full path, or the same
+    /// file after following symbolic links.
+    /// </summary>
+    public static bool SameFile(string first, string second)
+    {
+        if (string.IsNullOrWhiteSpace(first) || string.IsNullOrWhiteSpace(second))
+        {
+            return false;
+        }
+
+        return string.Equals(Resolve(first), Resolve(second), StringComparison.Ordinal);
+    }
+
+    /// <summary>The full path of <paramref name="path"/> with a final symbolic link followed.</summary>
+    private static string Resolve(string path)
+    {
+        try
+        {
+            var full = Path.GetFullPath(path);
+            var info = new FileInfo(full);
+            return info.LinkTarget is null ? full : Path.GetFullPath(info.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return path;
+        }
+    }
+
     /// <summary>Writes <paramref name="node"/> when <paramref name="path"/> is set, and says so.</summary>
     /// <exception cref="CliException">The file cannot be written; the message names --json.</exception>
     public static void Write(string? path, JsonNode node)
@@ -58,10 +87,19 @@ public static class JsonOutput
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new CliException($"--json: cannot write {path}: {e.Message}");
+            throw CannotWrite("--json", path, e);
         }
 
         AnsiConsole.MarkupLine($"[grey]Wrote {Markup.Escape(Path.GetFullPath(path))}[/]");
+    }
+
+    /// <summary>"OPTION: cannot write PATH: reason", naming the path once.</summary>
+    public static CliException CannotWrite(string option, string path, Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return error.Message.StartsWith(path + ": ", StringComparison.Ordinal)
+            ? new CliException($"{option}: cannot write {error.Message}")
+            : new CliException($"{option}: cannot write {path}: {error.Message}");
     }
 
     /// <summary>Serializes <paramref name="value"/> with camelCase names (the HTTP API's shape) and writes it.</summary>

@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using VideoRec.Core.Common;
 using VideoRec.Core.Ranking;
 
 namespace VideoRec.Core.Embeddings.Tags;
@@ -124,14 +125,13 @@ public sealed class TagEmbeddingModel
         return sum;
     }
 
-    /// <summary>Writes the model as JSON (vectors as Base64 little-endian float32).</summary>
+    /// <summary>Writes the model as JSON (vectors as Base64 little-endian float32) with <see cref="AtomicFile"/>.</summary>
+    /// <exception cref="IOException">The file cannot be written; the message names <paramref name="path"/>.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission denied; the message names <paramref name="path"/>.</exception>
     public void Save(string path)
     {
         var file = new TagModelFile(1, Dimensions, Tags.ToArray(), Counts.ToArray(), Convert.ToBase64String(System.Runtime.InteropServices.MemoryMarshal.AsBytes(Vectors.AsSpan())));
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllBytes(full + ".tmp", JsonSerializer.SerializeToUtf8Bytes(file, TagModelJson.Default.TagModelFile));
-        File.Move(full + ".tmp", full, overwrite: true);
+        AtomicFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(file, TagModelJson.Default.TagModelFile));
     }
 
     /// <summary>Reads a model written by <see cref="Save"/>.</summary>
