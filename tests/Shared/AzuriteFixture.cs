@@ -5,11 +5,9 @@ using System.Text;
 using Azure.Storage.Queues;
 using VideoRec.Azure.Queues;
 
-namespace VideoRec.Api.Tests.Support;
+namespace VideoRec.Tests.Support;
 
 /// <summary>
-/// A copy of tests/VideoRec.Azure.Tests/Support/AzuriteFixture.cs (that project is a test project of its own, so it is
-/// copied rather than referenced); keep the two in step.
 /// An Azurite queue service for the storage queue tests. In order: the endpoint in <c>AZURITE_QUEUE_ENDPOINT</c> (CI
 /// starts Azurite), else one already listening on 127.0.0.1:10001, else an <c>azurite-queue</c> this fixture starts
 /// on a free port (from <c>.tools/azurite</c> in the repository, else from PATH, else installed there with npm) and
