@@ -50,7 +50,7 @@ public static class DemoCommand
         AnsiConsole.Write(Rendering.Metrics(report));
 
         AnsiConsole.Write(new Rule("2. Training on all the data").LeftJustified());
-        var bundle = Training.TrainBundle(import, new BundleTrainingOptions { Wals = wals, Relevance = request.Relevance }, cancellationToken);
+        var bundle = BundleTraining.TrainBundle(import, new BundleTrainingOptions { Wals = wals, Relevance = request.Relevance }, cancellationToken);
         var path = bundle.Save(output);
         AnsiConsole.MarkupLine($"Model [bold]{bundle.Version}[/] written to {Markup.Escape(Path.GetFullPath(path))}.");
 

@@ -50,7 +50,7 @@ public static class TrainCommand
 
             var walsOptions = wals.Read(parse) with { EarlyStoppingPatience = patience };
             var import = DataLoading.Load(request);
-            var bundle = Training.TrainBundle(import, new BundleTrainingOptions { Wals = walsOptions, Relevance = request.Relevance, Evaluate = !parse.GetValue(noEval) }, cancellationToken);
+            var bundle = BundleTraining.TrainBundle(import, new BundleTrainingOptions { Wals = walsOptions, Relevance = request.Relevance, Evaluate = !parse.GetValue(noEval) }, cancellationToken);
             if (patience > 0)
             {
                 AnsiConsole.MarkupLine($"Early stopping chose {bundle.Manifest.Wals.Iterations} iterations (of at most {walsOptions.Iterations}).");

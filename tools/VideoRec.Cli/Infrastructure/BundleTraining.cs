@@ -6,7 +6,7 @@ using VideoRec.Import;
 namespace VideoRec.Cli.Infrastructure;
 
 /// <summary>Trains a bundle with a progress bar showing the loss per iteration.</summary>
-public static class Training
+public static class BundleTraining
 {
     public static ModelBundle TrainBundle(ImportResult import, BundleTrainingOptions options, CancellationToken cancellationToken)
     {
