@@ -17,7 +17,7 @@ public sealed class EvaluateCommandTests : IDisposable
     {
         var jsonPath = _temp["evaluate.json"];
 
-        var result = await Vrec.SucceedsAsync("evaluate", "--data", Repository.ShippedSample, "--k", "5", "--seeds", "1", "--iterations", "3", "--json", jsonPath);
+        var result = await Vrec.SucceedsAsync("evaluate", "--data", Repository.ShippedSample, "--models", "wals,popularity,random", "--k", "5", "--seeds", "1", "--iterations", "3", "--json", jsonPath);
 
         var json = Vrec.ReadJson(jsonPath);
         Assert.Equal("ml-latest-small", (string?)json["dataset"]);
@@ -48,7 +48,7 @@ public sealed class EvaluateCommandTests : IDisposable
     {
         var jsonPath = _temp["evaluate.json"];
 
-        await Vrec.SucceedsAsync("evaluate", "--data", Repository.ShippedSample, "--split", split, "--k", "5", "--seeds", "1", "--iterations", "3", "--json", jsonPath);
+        await Vrec.SucceedsAsync("evaluate", "--data", Repository.ShippedSample, "--models", "wals,popularity,random", "--split", split, "--k", "5", "--seeds", "1", "--iterations", "3", "--json", jsonPath);
 
         var json = Vrec.ReadJson(jsonPath);
         Assert.Equal(split, (string?)json["protocol"]);
@@ -65,7 +65,7 @@ public sealed class EvaluateCommandTests : IDisposable
         var data = TinyData.WriteLatest(_temp.Folder("tiny"));
         var jsonPath = _temp["evaluate.json"];
 
-        await Vrec.SucceedsAsync("evaluate", "--data", data, "--k", "3", "--seeds", "7, 8", "--factors", "4", "--iterations", "2", "--json", jsonPath);
+        await Vrec.SucceedsAsync("evaluate", "--data", data, "--models", "wals,popularity,random", "--k", "3", "--seeds", "7, 8", "--factors", "4", "--iterations", "2", "--json", jsonPath);
 
         var json = Vrec.ReadJson(jsonPath);
         Assert.Equal([7, 8], json["seeds"]!.AsArray().Select(s => (int)s!));
@@ -75,6 +75,41 @@ public sealed class EvaluateCommandTests : IDisposable
             Assert.Equal(2, perSeed.Length);
             Assert.Equal(perSeed.Average(), (double)node["ndcg"]!, 5);
         }
+    }
+
+    [Fact]
+    public async Task The_two_tower_joins_the_comparison_with_its_blend_and_the_cold_start_figures()
+    {
+        var data = TinyData.WritePlanted100K(_temp.Folder("planted"));
+        var jsonPath = _temp["evaluate.json"];
+
+        var result = await Vrec.SucceedsAsync("evaluate", "--data", data, "--models", "wals,popularity,twotower,wals_twotower", "--k", "5", "--seeds", "3",
+            "--factors", "8", "--iterations", "3", "--two-tower-epochs", "3", "--json", jsonPath);
+
+        var json = Vrec.ReadJson(jsonPath);
+        Assert.Equal(["wals", "popularity", "twotower", "wals_twotower"], json["models"]!.AsObject().Select(m => m.Key));
+        var twoTower = (double)json["models"]!["twotower"]!["ndcg"]!;
+        var popularity = (double)json["models"]!["popularity"]!["ndcg"]!;
+        Assert.True(twoTower > popularity, $"two-tower {twoTower} vs popularity {popularity}: each user watches only one genre\n{result}");
+        var newUsers = json["cold_start"]!["new_users"]!.AsObject();
+        foreach (var key in new[] { "popularity", "demographic_popularity", "features_only", "first5", "wals_fold_in" })
+        {
+            Assert.InRange((double)newUsers[key]!, 0, 1);
+        }
+
+        // 20 of 200 users held out; all have 10 targets after their first 5.
+        Assert.Equal(20, (int)newUsers["users"]!);
+        Assert.True((double)newUsers["demographic_popularity"]! > (double)newUsers["popularity"]!, "gender decides the genre here");
+        Assert.Equal(4, (int)json["cold_start"]!["new_videos"]!["videos"]!);
+        Assert.Contains("New users (20 held out", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unknown_model_is_bad_input_naming_the_choices()
+    {
+        var message = await Vrec.FailsWithBadInputAsync("evaluate", "--data", Repository.ShippedSample, "--models", "wals,bogus");
+
+        Assert.Equal("--models: unknown model 'bogus'; choose from wals, popularity, random, twotower, wals_twotower.", message);
     }
 
     [Theory]
@@ -160,7 +195,7 @@ public sealed class EvaluateCommandTests : IDisposable
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
 
-        var result = await Vrec.RunAsync(["evaluate", "--data", Repository.ShippedSample, "--seeds", "1", "--iterations", "3"], cancelled.Token);
+        var result = await Vrec.RunAsync(["evaluate", "--data", Repository.ShippedSample, "--models", "wals,popularity,random", "--seeds", "1", "--iterations", "3"], cancelled.Token);
 
         Assert.True(result.ExitCode == 130, result.ToString());
         Assert.Contains("Cancelled.", result.Out, StringComparison.Ordinal);

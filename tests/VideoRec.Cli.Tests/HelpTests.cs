@@ -11,7 +11,7 @@ public sealed class HelpTests
 
     [Theory]
     [InlineData("import", DataOptions + " --json")]
-    [InlineData("evaluate", DataOptions + " --split --k --seeds " + WalsOptionsWithoutSeed + " --json")]
+    [InlineData("evaluate", DataOptions + " --split --k --seeds --models --no-cold-start --two-tower-epochs " + WalsOptionsWithoutSeed + " --json")]
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
     [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --json")]
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --db --no-embeddings --json")]

@@ -71,6 +71,12 @@ public sealed record FeatureSpec
     /// <summary>Days since upload at <see cref="ReferenceTime"/>. Default boundaries 1 day, a week, a month, 1, 5, 10 and 25 years.</summary>
     public Buckets UploadAgeDays { get; init; } = new([1, 7, 30, 365, 1826, 3652, 9131]);
 
+    /// <summary>
+    /// A video's view count so far (the feature store's statistics; offline, its watches in the readable pairs), on a
+    /// log scale: boundaries 1, 3, 10, 30, … 1,000,000. New videos fall in the lowest buckets.
+    /// </summary>
+    public Buckets Views { get; init; } = new([1, 3, 10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000, 1000000]);
+
     /// <summary>Hour of the day in the user's time zone (UTC when unknown). Default boundaries every 4 hours.</summary>
     public Buckets HourOfDay { get; init; } = new([4, 8, 12, 16, 20]);
 
@@ -106,6 +112,7 @@ public sealed record FeatureSpec
         AgeYears.Validate("ageYears");
         DurationSeconds.Validate("durationSeconds");
         UploadAgeDays.Validate("uploadAgeDays");
+        Views.Validate("views");
         HourOfDay.Validate("hourOfDay");
     }
 

@@ -15,6 +15,7 @@ public sealed class DatasetFeatures
     private readonly Dataset _dataset;
     private readonly PairTable _table;
     private readonly IReadOnlyDictionary<string, float[]> _titles;
+    private readonly long[] _views;
 
     /// <summary>Creates the view.</summary>
     /// <param name="dataset">Catalogue and profiles.</param>
@@ -27,6 +28,14 @@ public sealed class DatasetFeatures
         _table = table;
         Histories = histories;
         _titles = titleEmbeddings;
+        _views = new long[table.Videos.Count];
+        for (var u = 0; u < histories.Users; u++)
+        {
+            foreach (var v in histories.Watched(u))
+            {
+                _views[v]++;
+            }
+        }
     }
 
     /// <summary>The readable history lists.</summary>
@@ -35,11 +44,14 @@ public sealed class DatasetFeatures
     /// <summary>The pair table.</summary>
     public PairTable Table => _table;
 
-    /// <summary>Features of video <paramref name="video"/>; <paramref name="dropId"/> hides the id (content only).</summary>
+    /// <summary>
+    /// Features of video <paramref name="video"/>; <paramref name="dropId"/> hides the id (content only). Its view count
+    /// is the number of readable watches (the offline stand-in for the feature store's statistics).
+    /// </summary>
     public VideoFeatures Video(int video, bool dropId = false)
     {
         var id = _table.Videos[video];
-        return new VideoFeatures(dropId ? null : id, _dataset.Videos.GetValueOrDefault(id), _titles.GetValueOrDefault(id));
+        return new VideoFeatures(dropId ? null : id, _dataset.Videos.GetValueOrDefault(id), _titles.GetValueOrDefault(id), _views[video]);
     }
 
     /// <summary>Features of user <paramref name="user"/> at <paramref name="time"/> with their readable history.</summary>

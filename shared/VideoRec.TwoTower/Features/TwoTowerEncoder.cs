@@ -20,7 +20,8 @@ public sealed record UserFeatures(string? UserId, UserProfile? Profile, DateTime
 /// <param name="VideoId">The video's id, or <c>null</c> to force the out-of-vocabulary row (content only).</param>
 /// <param name="Video">Catalogue entry, when known.</param>
 /// <param name="TitleEmbedding">Title embedding, <c>[text dims]</c>, or <c>null</c> (zeros, the unknown vector).</param>
-public sealed record VideoFeatures(string? VideoId, Video? Video, float[]? TitleEmbedding);
+/// <param name="Views">Views so far (the feature store's statistics); <c>null</c> uses <see cref="Video.Views"/>.</param>
+public sealed record VideoFeatures(string? VideoId, Video? Video, float[]? TitleEmbedding, long? Views = null);
 
 /// <summary>
 /// Encodes users and videos into tower inputs with one <see cref="FeatureSpec"/>; training and serving both call it,
@@ -109,6 +110,7 @@ public sealed class TwoTowerEncoder(FeatureSpec spec)
         var duration = new long[n];
         var language = new long[n];
         var uploadAge = new long[n];
+        var views = new long[n];
         var tags = new List<long>[n];
         var titles = new float[n * Spec.TextDimensions];
         for (var i = 0; i < n; i++)
@@ -118,6 +120,7 @@ public sealed class TwoTowerEncoder(FeatureSpec spec)
             duration[i] = Spec.DurationSeconds.Of(video?.DurationSeconds);
             language[i] = Spec.Languages.RowOf(video?.Language);
             uploadAge[i] = Spec.UploadAgeDays.Of(video?.UploadedAt is { } uploaded ? (Spec.ReferenceTime - uploaded).TotalDays : null);
+            views[i] = Spec.Views.Of(videos[i].Views ?? video?.Views);
             tags[i] = [.. (video?.Tags ?? []).Select(Spec.Tags.RowOf).Where(r => r != Vocabulary.OutOfVocabulary).Distinct().Take(Spec.MaxTags).Select(r => (long)r)];
             CopyVector(videos[i].TitleEmbedding, titles.AsSpan(i * Spec.TextDimensions, Spec.TextDimensions), "title embedding");
         }
@@ -127,6 +130,7 @@ public sealed class TwoTowerEncoder(FeatureSpec spec)
             .WithCategorical(TwoTowerLayouts.Duration, duration)
             .WithCategorical(TwoTowerLayouts.VideoLanguage, language)
             .WithCategorical(TwoTowerLayouts.UploadAge, uploadAge)
+            .WithCategorical(TwoTowerLayouts.Views, views)
             .WithBag(TwoTowerLayouts.Tags, tags)
             .WithDense(TwoTowerLayouts.TitleEmbedding, titles);
     }

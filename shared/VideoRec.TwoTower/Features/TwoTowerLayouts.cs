@@ -45,6 +45,8 @@ public static class TwoTowerLayouts
     public const string VideoLanguage = "video_language";
     /// <summary>Video tower input: upload-age bucket.</summary>
     public const string UploadAge = "upload_age";
+    /// <summary>Video tower input: view-count bucket (log scale).</summary>
+    public const string Views = "views";
     /// <summary>Video tower bag: tag rows.</summary>
     public const string Tags = "tags";
     /// <summary>Video tower dense: title embedding, <c>[batch, text dims]</c>.</summary>
@@ -82,7 +84,7 @@ public static class TwoTowerLayouts
         return layout;
     }
 
-    /// <summary>The video tower: id (out-of-vocabulary row for new videos), duration, language, upload age, tags, title.</summary>
+    /// <summary>The video tower: id (out-of-vocabulary row for new videos), duration, language, upload age, view count, tags, title.</summary>
     public static TowerLayout Video(FeatureSpec spec, TwoTowerDimensions dimensions)
     {
         var c = dimensions.Categorical;
@@ -95,9 +97,10 @@ public static class TwoTowerLayouts
                 new(Duration, spec.DurationSeconds.Count, c),
                 new(VideoLanguage, spec.Languages.Rows, c),
                 new(UploadAge, spec.UploadAgeDays.Count, c),
+                new(Views, spec.Views.Count, c),
                 new(Tags, spec.Tags.Rows, dimensions.Tag),
             ],
-            Categoricals = [new(VideoId, VideoId), new(Duration, Duration), new(VideoLanguage, VideoLanguage), new(UploadAge, UploadAge)],
+            Categoricals = [new(VideoId, VideoId), new(Duration, Duration), new(VideoLanguage, VideoLanguage), new(UploadAge, UploadAge), new(Views, Views)],
             Bags = [new(Tags, Tags)],
             Denses = [new(TitleEmbedding, spec.TextDimensions)],
             Hidden = [.. dimensions.Hidden],

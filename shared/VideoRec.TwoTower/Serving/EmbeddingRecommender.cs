@@ -8,16 +8,27 @@ namespace VideoRec.TwoTower.Serving;
 /// <param name="userVectors">User embeddings, <c>[users, d]</c>.</param>
 /// <param name="videoVectors">Video embeddings, <c>[videos, d]</c>.</param>
 /// <param name="dimensions">d.</param>
-/// <param name="videoPrior">Optional per-video prior added to every score, <c>[videos]</c> (a popularity prior, see <see cref="PopularityPrior"/>).</param>
-public sealed class EmbeddingRecommender(string name, float[] userVectors, float[] videoVectors, int dimensions, float[]? videoPrior = null) : IRecommenderModel
+/// <param name="videoPrior">Optional per-video prior, <c>[videos]</c> (a popularity prior, see <see cref="PopularityPrior"/>).</param>
+/// <param name="userPriorWeights">Optional weight of the prior per user, <c>[users]</c> (see <see cref="PriorWeight"/>); 1 when absent.</param>
+public sealed class EmbeddingRecommender(string name, float[] userVectors, float[] videoVectors, int dimensions, float[]? videoPrior = null, float[]? userPriorWeights = null) : IRecommenderModel
 {
+    /// <summary>
+    /// How much a user leans on the popularity prior: <c>warm + cold / (1 + n / halfLife)</c> for a user with n history
+    /// items, so a new user ranks mostly by popularity and the towers take over as the history grows.
+    /// </summary>
+    /// <param name="historyItems">n, the user's readable history length.</param>
+    /// <param name="warm">Weight that stays however long the history.</param>
+    /// <param name="cold">Extra weight for a user with an empty history.</param>
+    /// <param name="halfLife">History length at which the extra weight has halved.</param>
+    public static float PriorWeight(int historyItems, double warm, double cold, double halfLife) => (float)(warm + cold / (1 + Math.Max(historyItems, 0) / halfLife));
+
     /// <summary>
     /// The popularity prior <c>weight · ln(1 + count)</c> per video, <c>[videos]</c>. Sampled-softmax training with log-Q
     /// correction learns relevance with the popularity of in-batch negatives taken out (Yi et al., 2019); adding this
     /// prior back at scoring time restores the marginal, which matters most for users the towers know little about.
     /// It is a dot product too: a constant column on the user side times this column on the video side.
     /// </summary>
-    public static float[] PopularityPrior(ReadOnlySpan<float> counts, float weight)
+    public static float[] PopularityPrior(ReadOnlySpan<float> counts, float weight = 1)
     {
         var prior = new float[counts.Length];
         for (var v = 0; v < counts.Length; v++)
@@ -41,14 +52,18 @@ public sealed class EmbeddingRecommender(string name, float[] userVectors, float
     public float[] VideoVectors => videoVectors;
 
     /// <inheritdoc />
-    public void ScoreUser(int user, Span<float> scores) => Score(userVectors.AsSpan(user * dimensions, dimensions), scores);
+    public void ScoreUser(int user, Span<float> scores) => Score(userVectors.AsSpan(user * dimensions, dimensions), scores, userPriorWeights?[user] ?? 1);
 
-    /// <summary>Scores every video for one user vector, <c>[d]</c>, into <paramref name="scores"/>, <c>[videos]</c>.</summary>
-    public void Score(ReadOnlySpan<float> user, Span<float> scores)
+    /// <summary>
+    /// Scores every video for one user vector, <c>[d]</c>, into <paramref name="scores"/>, <c>[videos]</c>: the cosine plus
+    /// <paramref name="priorWeight"/> times the video prior (still one dot product, with the weight and the prior as an
+    /// extra coordinate of each side, so an ANN index serves it).
+    /// </summary>
+    public void Score(ReadOnlySpan<float> user, Span<float> scores, float priorWeight = 1)
     {
         for (var v = 0; v < scores.Length; v++)
         {
-            scores[v] = TensorPrimitives.Dot(user, videoVectors.AsSpan(v * dimensions, dimensions)) + (videoPrior is null ? 0 : videoPrior[v]);
+            scores[v] = TensorPrimitives.Dot(user, videoVectors.AsSpan(v * dimensions, dimensions)) + (videoPrior is null ? 0 : priorWeight * videoPrior[v]);
         }
     }
 }

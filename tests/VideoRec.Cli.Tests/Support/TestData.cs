@@ -147,6 +147,33 @@ public static class TinyData
     }
 
     /// <summary>A u.item line: id|title|release date|video release date|URL|19 genre flags (one set).</summary>
+    /// <summary>
+    /// A planted ML-100K-layout world big enough for the two-tower and the cold-start measurements: 200 users (half
+    /// women, who watch comedies, items 1–20; half men, who watch action films, items 21–40), 15 ratings each at
+    /// distinct times, seeded.
+    /// </summary>
+    public static string WritePlanted100K(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var random = new Random(11);
+        var items = Enumerable.Range(1, 40).Select(i => Item(i, i <= 20 ? $"Comedy number {i} (1995)" : $"Action film {i} (1996)", i <= 20 ? 5 : 1));
+        var users = Enumerable.Range(1, 200).Select(u => $"{u}|{20 + u % 40}|{(u % 2 == 0 ? "F" : "M")}|{(u % 3 == 0 ? "writer" : "other")}|{10000 + u}");
+        var ratings = new List<string>();
+        for (var u = 1; u <= 200; u++)
+        {
+            var first = u % 2 == 0 ? 1 : 21;
+            foreach (var (item, n) in Enumerable.Range(first, 20).OrderBy(_ => random.Next()).Take(15).Select((item, n) => (item, n)))
+            {
+                ratings.Add($"{u}\t{item}\t{4 + random.Next(2)}\t{880000000 + u * 100 + n}");
+            }
+        }
+
+        Write(directory, "u.item", string.Join("\n", items) + "\n", latin1: true);
+        Write(directory, "u.user", string.Join("\n", users) + "\n", latin1: true);
+        Write(directory, "u.data", string.Join("\n", ratings) + "\n", latin1: true);
+        return directory;
+    }
+
     private static string Item(int id, string title, int genre) =>
         $"{id}|{title}|01-Jan-1995||http://us.imdb.com/M/title-exact?{id}|" + string.Join("|", Enumerable.Range(0, 19).Select(g => g == genre ? "1" : "0"));
 

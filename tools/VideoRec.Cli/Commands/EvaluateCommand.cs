@@ -4,6 +4,8 @@ using VideoRec.Cli.Infrastructure;
 using VideoRec.Core.Evaluation;
 using VideoRec.Core.Feedback;
 using VideoRec.Core.Models.Wals;
+using VideoRec.Local.Embeddings;
+using VideoRec.Training.TwoTower;
 
 namespace VideoRec.Cli.Commands;
 
@@ -38,11 +40,22 @@ public static class EvaluateCommand
         var k = CommonOptions.K("List length k of every @k metric.", VideoRec.Core.Evaluation.EvaluationOptions.MaxK);
         var seeds = Seeds();
         var json = CommonOptions.Json();
-        var command = new Command("evaluate", "Train and evaluate every model (WALS, popularity, random) on each seed and report the mean and spread.");
+        var models = new Option<string>("--models")
+        {
+            Description = $"Comma-separated models to compare: {string.Join(", ", TwoTowerEvaluation.Models)} (wals_twotower blends the two).",
+            DefaultValueFactory = _ => string.Join(",", TwoTowerEvaluation.Models),
+            HelpName = "LIST",
+        };
+        var noColdStart = new Option<bool>("--no-cold-start") { Description = "Skip the new-user and new-video measurements (run on the first seed when twotower is evaluated)." };
+        var epochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs (early stopping on validation Recall@10).", DefaultValueFactory = _ => new TwoTowerOptions().Epochs }, 1, 1000);
+        var command = new Command("evaluate", "Train and evaluate every model (WALS, popularity, random, two-tower and the WALS + two-tower blend) on each seed and report the mean and spread; then the cold-start measurements.");
         data.AddTo(command);
         command.Add(split);
         command.Add(k);
         command.Add(seeds);
+        command.Add(models);
+        command.Add(noColdStart);
+        command.Add(epochs);
         wals.AddTo(command);
         command.Add(json);
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
@@ -57,23 +70,40 @@ public static class EvaluateCommand
                 TrainPolicy = request.Relevance,
                 TestPolicy = request.Relevance,
             };
-            var walsOptions = wals.Read(parse);
+            var names = TwoTowerEvaluation.ParseModels(parse.GetValue(models)!);
+            var walsOptions = wals.Read(parse) with { ComputeLoss = false };
             var import = DataLoading.Load(request);
-            var report = Run(DatasetPairs.From(import.Dataset), options, walsOptions with { ComputeLoss = false }, cancellationToken);
+            var pairs = DatasetPairs.From(import.Dataset);
+            var withTwoTower = names.Contains("twotower");
+            // Titles are embedded only when a two-tower will train (data without interactions fails in the evaluation first).
+            var titles = withTwoTower && pairs.Table.Pairs.Count > 0 ? TwoTowerEvaluation.TitleEmbeddings(import.Dataset, cancellationToken) : [];
+            var twoTowerOptions = new TwoTowerOptions { Epochs = parse.GetValue(epochs) };
+            var factories = TwoTowerEvaluation.Factories(names, walsOptions, () =>
+                new TwoTowerFactory(import.Dataset, titles, MiniLmEmbeddingGenerator.DefaultModelId, MiniLmEmbeddingGenerator.Dimensions, twoTowerOptions));
+            var report = Run(pairs, options, factories, cancellationToken);
             AnsiConsole.Write(Rendering.Metrics(report));
-            JsonOutput.Write(parse.GetValue(json), report.ToJson());
+            var output = report.ToJson();
+            if (withTwoTower && !parse.GetValue(noColdStart))
+            {
+                output["cold_start"] = TwoTowerEvaluation.ColdStart(import.Dataset, pairs, titles, twoTowerOptions, walsOptions, options.Seeds[0], options.K, cancellationToken);
+            }
+
+            JsonOutput.Write(parse.GetValue(json), output);
             return 0;
         })));
         return command;
     }
 
     /// <summary>Runs the evaluation with a progress bar.</summary>
-    public static EvaluationReport Run(DatasetPairs data, EvaluationOptions options, WalsOptions wals, CancellationToken cancellationToken)
+    public static EvaluationReport Run(DatasetPairs data, EvaluationOptions options, WalsOptions wals, CancellationToken cancellationToken) =>
+        Run(data, options, [new WalsFactory(wals), new PopularityFactory(), new RandomFactory()], cancellationToken);
+
+    /// <summary>Runs the evaluation of <paramref name="factories"/> with a progress bar.</summary>
+    public static EvaluationReport Run(DatasetPairs data, EvaluationOptions options, IReadOnlyList<IModelFactory> factories, CancellationToken cancellationToken)
     {
-        IModelFactory[] factories = [new WalsFactory(wals), new PopularityFactory(), new RandomFactory()];
         return ConsoleProgress.Run(ctx =>
             {
-                var task = ctx.Add("Evaluating", options.Seeds.Count * factories.Length * 2);
+                var task = ctx.Add("Evaluating", options.Seeds.Count * factories.Count * 2);
                 var progress = new InlineProgress<EvaluationProgress>(p =>
                 {
                     task.Description = $"seed {p.Seed}: {p.Stage} {p.Model}";

@@ -15,16 +15,40 @@ public sealed class TowerModule : nn.Module
     private readonly Dictionary<string, Embedding> _tables = new(StringComparer.Ordinal);
     private readonly List<Linear> _layers = [];
 
+    // Scalars made once and kept alive with the module: an implicit Scalar made from a number at a call site can be
+    // finalized while LibTorch still reads it (seen as clamp_min/masked_fill failing in Scalar::toDouble about once
+    // in twenty training runs), so the hot paths never convert numbers implicitly.
+    private readonly Scalar _padding = TowerLayout.Padding.ToScalar();
+    private readonly Scalar _zero = 0L.ToScalar();
+    private readonly Scalar _one = 1f.ToScalar();
+    private readonly Scalar _epsilon = TowerLayout.NormEpsilon.ToScalar();
+
     /// <summary>Creates the tower with small random weights.</summary>
     /// <param name="layout">The architecture.</param>
     /// <param name="embeddingStd">Standard deviation of the normal initialisation of embedding tables (small, e.g. 0.05).</param>
     /// <param name="generator">Seeded generator for every initialisation.</param>
-    public TowerModule(TowerLayout layout, double embeddingStd, Generator generator) : base(layout.Name)
+    /// <param name="shared">
+    /// Tables taken from another tower instead of created (table name → module), such as the user tower's history table
+    /// sharing the video tower's id embeddings (design: the watch history is the average of the watched videos'
+    /// embeddings). Each tower still exports its own copy of the values.
+    /// </param>
+    public TowerModule(TowerLayout layout, double embeddingStd, Generator generator, IReadOnlyDictionary<string, Embedding>? shared = null) : base(layout.Name)
     {
         layout.Validate();
         Layout = layout;
         foreach (var table in layout.Tables)
         {
+            if (shared is not null && shared.TryGetValue(table.Name, out var existing))
+            {
+                if (existing.weight!.shape[0] != table.Rows || existing.weight.shape[1] != table.Dimensions)
+                {
+                    throw new ArgumentException($"The shared table for '{table.Name}' is [{existing.weight.shape[0]}, {existing.weight.shape[1]}]; the layout needs [{table.Rows}, {table.Dimensions}].");
+                }
+
+                _tables[table.Name] = existing;
+                continue;
+            }
+
             var embedding = nn.Embedding(table.Rows, table.Dimensions);
             using (no_grad())
             {
@@ -56,6 +80,9 @@ public sealed class TowerModule : nn.Module
     /// <summary>The architecture.</summary>
     public TowerLayout Layout { get; }
 
+    /// <summary>The embedding module of table <paramref name="name"/>, for sharing with another tower.</summary>
+    public Embedding Table(string name) => _tables[name];
+
     /// <summary>The tables whose rows are looked up (their gradients are sparse in effect).</summary>
     public IEnumerable<Parameter> EmbeddingParameters => _tables.Values.Select(t => t.weight!);
 
@@ -76,10 +103,10 @@ public sealed class TowerModule : nn.Module
         foreach (var bag in Layout.Bags)
         {
             var ids = inputs[bag.Name];
-            var mask = ids.ne(TowerLayout.Padding);
-            var rows = _tables[bag.Table].forward(ids.clamp_min(0));
+            var mask = ids.ne(_padding);
+            var rows = _tables[bag.Table].forward(ids.clamp_min(_zero));
             var weights = mask.to_type(ScalarType.Float32).unsqueeze(-1);
-            parts.Add((rows * weights).sum(1) / weights.sum(1).clamp_min(1));
+            parts.Add((rows * weights).sum(1) / weights.sum(1).clamp_min(_one));
         }
 
         foreach (var dense in Layout.Denses)
@@ -97,7 +124,21 @@ public sealed class TowerModule : nn.Module
             }
         }
 
-        return (x / x.norm(1, keepdim: true).clamp_min(TowerLayout.NormEpsilon)).MoveToOuterDisposeScope();
+        return (x / x.norm(1, keepdim: true).clamp_min(_epsilon)).MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _padding.Dispose();
+            _zero.Dispose();
+            _one.Dispose();
+            _epsilon.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     /// <summary>Copies the trained numbers out as plain arrays, the form the ONNX exporter and the reference take.</summary>
@@ -122,7 +163,7 @@ public sealed class TowerModule : nn.Module
 
         foreach (var (name, bag) in inputs.Bags)
         {
-            tensors[name] = bag.Length == 0 ? full(n, 1, TowerLayout.Padding, ScalarType.Int64) : tensor(bag.Ids, [n, bag.Length]);
+            tensors[name] = bag.Length == 0 ? tensor(Enumerable.Repeat(TowerLayout.Padding, n).ToArray(), [n, 1]) : tensor(bag.Ids, [n, bag.Length]);
         }
 
         foreach (var (name, values) in inputs.Denses)

@@ -58,13 +58,14 @@ public static class TwoTowerColdStart
         var features = new DatasetFeatures(dataset, table, UserHistories.Build(train, table.Users.Count, policy, data.DurationSeconds), titleEmbeddings);
         var videoVectors = model.EmbedVideos([.. Enumerable.Range(0, videos).Select(v => features.Video(v))]);
         var counts = ColdStartBaselines.PositiveCounts(train, videos, policy, data.DurationSeconds);
-        var scorer = new EmbeddingRecommender("twotower", [], videoVectors, model.Dimensions, EmbeddingRecommender.PopularityPrior(counts, (float)options.PopularityPrior));
+        var scorer = new EmbeddingRecommender("twotower", [], videoVectors, model.Dimensions, EmbeddingRecommender.PopularityPrior(counts));
 
         ColdStartScorer TwoTower(bool withHistory)
         {
             var byUser = split.Users.ToDictionary(u => u.User, u =>
                 model.EmbedUsers([features.NewUser(u.User, withHistory ? u.Known : [], u.Known.Count > 0 ? u.Known.Max(p => p.Feedback.Last) : null)]));
-            return (user, scores) => scorer.Score(byUser[user.User], scores);
+            return (user, scores) => scorer.Score(byUser[user.User], scores,
+                EmbeddingRecommender.PriorWeight(withHistory ? user.Known.Count : 0, options.PopularityPrior, options.ColdPrior, options.ColdPriorHalfLife));
         }
 
         string? Group(int u) => dataset.Users.GetValueOrDefault(table.Users[u]) is { Age: { } age, Gender: { } gender } ? $"{gender}:{spec.AgeYears.Of(age)}" : null;

@@ -30,6 +30,12 @@ public sealed record TwoTowerOptions
     /// <summary>Embedding widths and layers.</summary>
     public TwoTowerDimensions Dimensions { get; init; } = new();
 
+    /// <summary>
+    /// Whether the user tower's history bags read the video tower's id embeddings (one table, trained by both towers:
+    /// a history is then the mean of the watched videos' own embeddings) instead of a table of their own. Default true.
+    /// </summary>
+    public bool ShareHistoryEmbeddings { get; init; } = true;
+
     /// <summary>Maximum epochs. Default 30.</summary>
     public int Epochs { get; init; } = 30;
 
@@ -54,20 +60,36 @@ public sealed record TwoTowerOptions
     /// </summary>
     public double LogQCorrection { get; init; } = 1;
 
-    /// <summary>Weight w of the popularity prior w · ln(1 + positives) added to the cosine at scoring time (see EmbeddingRecommender.PopularityPrior). Default 0.05.</summary>
+    /// <summary>
+    /// Weight of the popularity prior ln(1 + positives) added to the cosine at scoring time for every user
+    /// (EmbeddingRecommender.PriorWeight: <c>PopularityPrior + ColdPrior / (1 + history items)</c>). Default 0.05.
+    /// </summary>
     public double PopularityPrior { get; init; } = 0.05;
+
+    /// <summary>Extra prior weight for a user without history, shrinking as 1 / (1 + history items / <see cref="ColdPriorHalfLife"/>). Default 0.3.</summary>
+    public double ColdPrior { get; init; } = 0.3;
+
+    /// <summary>History length at which the extra cold-user prior weight has halved. Default 20.</summary>
+    public double ColdPriorHalfLife { get; init; } = 20;
 
     /// <summary>Softmax temperature: logits are cosine / temperature. Default 0.05.</summary>
     public double Temperature { get; init; } = 0.05;
 
-    /// <summary>Share of examples whose user id is replaced by the out-of-vocabulary row, so the tower learns to serve new users. Default 0.2.</summary>
-    public double UserIdDropout { get; init; } = 0.2;
+    /// <summary>
+    /// Share of examples made to look like a new user's request: the user id replaced by the out-of-vocabulary row and
+    /// the history cut to at most <see cref="ShortHistoryMax"/> random items, so the towers learn to serve new users from
+    /// demographics, context and a few interactions. Default 0.3.
+    /// </summary>
+    public double ColdUserRate { get; init; } = 0.3;
+
+    /// <summary>Share of the other examples whose user id alone is replaced by the out-of-vocabulary row. Default 0.1.</summary>
+    public double UserIdDropout { get; init; } = 0.1;
 
     /// <summary>Share of examples whose video id is replaced by the out-of-vocabulary row, so content alone places new videos. Default 0.1.</summary>
     public double VideoIdDropout { get; init; } = 0.1;
 
-    /// <summary>Share of examples whose history is cut to at most <see cref="ShortHistoryMax"/> random items (new users have few). Default 0.2.</summary>
-    public double ShortHistoryRate { get; init; } = 0.2;
+    /// <summary>Share of the other examples whose history alone is cut to at most <see cref="ShortHistoryMax"/> random items. Default 0.1.</summary>
+    public double ShortHistoryRate { get; init; } = 0.1;
 
     /// <summary>Longest cut history. Default 5.</summary>
     public int ShortHistoryMax { get; init; } = 5;
@@ -102,7 +124,10 @@ public sealed record TwoTowerOptions
         Check(PositiveWeight > 0 && double.IsFinite(PositiveWeight), "positiveWeight", PositiveWeight);
         Check(LogQCorrection is >= 0 and <= 1, "logQCorrection", LogQCorrection);
         Check(PopularityPrior >= 0 && double.IsFinite(PopularityPrior), "popularityPrior", PopularityPrior);
+        Check(ColdPrior >= 0 && double.IsFinite(ColdPrior), "coldPrior", ColdPrior);
+        Check(ColdPriorHalfLife > 0 && double.IsFinite(ColdPriorHalfLife), "coldPriorHalfLife", ColdPriorHalfLife);
         Check(Temperature > 0 && double.IsFinite(Temperature), "temperature", Temperature);
+        Check(ColdUserRate is >= 0 and < 1, "coldUserRate", ColdUserRate);
         Check(UserIdDropout is >= 0 and < 1, "userIdDropout", UserIdDropout);
         Check(VideoIdDropout is >= 0 and < 1, "videoIdDropout", VideoIdDropout);
         Check(ShortHistoryRate is >= 0 and <= 1, "shortHistoryRate", ShortHistoryRate);

@@ -91,10 +91,11 @@ public static class TwoTowerTrainer
         var logQ = counts.Select(c => (float)(options.LogQCorrection * Math.Log(Math.Max(c, 1) / total))).ToArray();
 
         using var generator = new Generator((ulong)Seeds.Derive(options.Seed, 2));
-        using var userTower = new TowerModule(TwoTowerLayouts.User(encoder.Spec, options.Dimensions), options.EmbeddingStd, generator);
         using var videoTower = new TowerModule(TwoTowerLayouts.Video(encoder.Spec, options.Dimensions), options.EmbeddingStd, generator);
+        using var userTower = new TowerModule(TwoTowerLayouts.User(encoder.Spec, options.Dimensions), options.EmbeddingStd, generator,
+            options.ShareHistoryEmbeddings ? new Dictionary<string, TorchSharp.Modules.Embedding> { [TwoTowerLayouts.HistoryTable] = videoTower.Table(TwoTowerLayouts.VideoId) } : null);
         using var bias = nn.Parameter(zeros(1));
-        var parameters = userTower.parameters().Concat(videoTower.parameters()).Append(bias).ToList();
+        var parameters = userTower.parameters().Concat(videoTower.parameters()).Append(bias).Distinct(ReferenceEqualityComparer.Instance).Cast<TorchSharp.Modules.Parameter>().ToList();
         using var optimizer = optim.Adam(parameters, options.LearningRate);
 
         var history = new List<TwoTowerEpoch>();
@@ -198,10 +199,15 @@ public static class TwoTowerTrainer
         var items = Embed(videoTower, encoder.Videos([.. batch.Select(e => features.Video(e.Video, random.NextDouble() < options.VideoIdDropout))]));
         var ids = tensor(batch.Select(e => (long)e.Video).ToArray());
         var correction = tensor(batch.Select(e => logQ[e.Video]).ToArray());
-        var logits = users.mm(items.t()) / options.Temperature - correction.unsqueeze(0);
+        using var inverseTemperature = ((float)(1 / options.Temperature)).ToScalar();
+        var logits = users.mm(items.t()).mul(inverseTemperature) - correction.unsqueeze(0);
         var duplicate = ids.unsqueeze(1).eq(ids.unsqueeze(0)).logical_and(eye(batch.Length, dtype: ScalarType.Bool).logical_not());
-        logits = logits.masked_fill(duplicate, -1e9);
-        return nn.functional.cross_entropy(logits, arange(batch.Length, dtype: ScalarType.Int64));
+        // An explicit scalar kept alive across the call: an implicit one from a double was seen to reach LibTorch
+        // already released (masked_fill failing in Scalar::toFloat about once in twenty runs).
+        using var floor = (-1e9f).ToScalar();
+        logits = logits.masked_fill(duplicate, floor);
+        GC.KeepAlive(floor);
+        return nn.functional.cross_entropy(logits, tensor(Enumerable.Range(0, batch.Length).Select(i => (long)i).ToArray()));
     }
 
     private static Tensor BinaryLoss(Example[] batch, DatasetFeatures features, TwoTowerEncoder encoder, TowerModule userTower, TowerModule videoTower,
@@ -240,20 +246,28 @@ public static class TwoTowerTrainer
 
         var u = Embed(userTower, encoder.Users(userRows));
         var v = Embed(videoTower, encoder.Videos(videoRows));
-        var logits = (u * v).sum(1) / options.Temperature + bias;
+        using var inverseTemperature = ((float)(1 / options.Temperature)).ToScalar();
+        var logits = (u * v).sum(1).mul(inverseTemperature) + bias;
         return nn.functional.binary_cross_entropy_with_logits(logits, tensor(labels.ToArray()), tensor(weights.ToArray()));
     }
 
     private static UserFeatures UserExample(DatasetFeatures features, Example example, TwoTowerOptions options, Random random)
     {
-        var dropId = random.NextDouble() < options.UserIdDropout;
+        var cold = random.NextDouble() < options.ColdUserRate;
+        var dropId = cold || random.NextDouble() < options.UserIdDropout;
         IReadOnlyCollection<int>? keep = null;
-        if (random.NextDouble() < options.ShortHistoryRate)
+        if (cold || random.NextDouble() < options.ShortHistoryRate)
         {
+            // A new user's history is what they did first: keep the oldest items (the list is oldest first). The
+            // other cut histories keep random items.
             var watched = features.Histories.Watched(example.User).Length;
             var size = Math.Min(watched, random.Next(options.ShortHistoryMax + 1));
             var positions = Enumerable.Range(0, watched).ToArray();
-            random.Shuffle(positions);
+            if (!cold)
+            {
+                random.Shuffle(positions);
+            }
+
             keep = positions.Take(size).ToArray();
         }
 
