@@ -19,13 +19,14 @@ public sealed class TowerModule : nn.Module
     /// <param name="layout">The architecture.</param>
     /// <param name="embeddingStd">Standard deviation of the normal initialisation of embedding tables (small, e.g. 0.05).</param>
     /// <param name="generator">Seeded generator for every initialisation.</param>
-    public TowerModule(TowerLayout layout, double embeddingStd, Generator generator) : base(layout.Name)
+    /// <param name="sparse">Make the tables <c>nn.Embedding(sparse: true)</c>: their gradients are sparse COO tensors holding only the looked-up rows (update them with <see cref="SparseAdam"/>).</param>
+    public TowerModule(TowerLayout layout, double embeddingStd, Generator generator, bool sparse = false) : base(layout.Name)
     {
         layout.Validate();
         Layout = layout;
         foreach (var table in layout.Tables)
         {
-            var embedding = nn.Embedding(table.Rows, table.Dimensions);
+            var embedding = nn.Embedding(table.Rows, table.Dimensions, sparse: sparse);
             using (no_grad())
             {
                 embedding.weight!.normal_(0, embeddingStd, generator);
@@ -56,7 +57,7 @@ public sealed class TowerModule : nn.Module
     /// <summary>The architecture.</summary>
     public TowerLayout Layout { get; }
 
-    /// <summary>The tables whose rows are looked up (their gradients are sparse in effect).</summary>
+    /// <summary>The tables whose rows are looked up (their gradients are sparse in effect, and sparse tensors when the module was made with <c>sparse: true</c>).</summary>
     public IEnumerable<Parameter> EmbeddingParameters => _tables.Values.Select(t => t.weight!);
 
     /// <summary>The dense layers' weights and biases.</summary>
