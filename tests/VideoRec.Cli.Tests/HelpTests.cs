@@ -21,6 +21,7 @@ public sealed class HelpTests
     [InlineData("similar", "--model --video --k --json")]
     [InlineData("serve", "--model --port --db --queue-connection --queue")]
     [InlineData("bench wals", "--users --videos --nnz --factors --threads --solver --iterations --json")]
+    [InlineData("bench twotower", "--data --users --videos --interactions --steps --threads --json")]
     public async Task Help_lists_every_option_of_the_command(string command, string options)
     {
         var result = await Vrec.SucceedsAsync([.. command.Split(' '), "--help"]);

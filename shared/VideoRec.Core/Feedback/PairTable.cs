@@ -37,6 +37,32 @@ public sealed class PairTable
     /// <summary>Number of search interactions, which name no video.</summary>
     public int SkippedSearches { get; }
 
+    /// <summary>
+    /// Wraps pairs that are already folded (synthetic data for benchmarks and tests), without an interaction log: no
+    /// per-interaction objects are made, which matters at tens of millions of pairs. The pairs are kept in the given
+    /// order; each (user, video) must appear at most once, which is not checked.
+    /// </summary>
+    /// <param name="users">User ids; every pair's <see cref="PairRecord.User"/> indexes it.</param>
+    /// <param name="videos">Video ids; every pair's <see cref="PairRecord.Video"/> indexes it.</param>
+    /// <param name="pairs">The pairs (not copied).</param>
+    /// <exception cref="ArgumentOutOfRangeException">A pair's user or video index is outside its index.</exception>
+    public static PairTable FromPairs(IdIndex users, IdIndex videos, PairRecord[] pairs)
+    {
+        ArgumentNullException.ThrowIfNull(users);
+        ArgumentNullException.ThrowIfNull(videos);
+        ArgumentNullException.ThrowIfNull(pairs);
+        for (var i = 0; i < pairs.Length; i++)
+        {
+            if ((uint)pairs[i].User >= (uint)users.Count || (uint)pairs[i].Video >= (uint)videos.Count)
+            {
+                throw new ArgumentOutOfRangeException(nameof(pairs),
+                    $"Pair {i} has user {pairs[i].User} and video {pairs[i].Video}; the indices hold {users.Count} users and {videos.Count} videos.");
+            }
+        }
+
+        return new PairTable(users, videos, pairs, 0);
+    }
+
     /// <summary>Folds an interaction log into pairs.</summary>
     /// <param name="interactions">The log, in source order.</param>
     /// <param name="videos">

@@ -27,12 +27,13 @@ public sealed class TowerModule : nn.Module
     /// <param name="layout">The architecture.</param>
     /// <param name="embeddingStd">Standard deviation of the normal initialisation of embedding tables (small, e.g. 0.05).</param>
     /// <param name="generator">Seeded generator for every initialisation.</param>
+    /// <param name="sparse">Make the tables <c>nn.Embedding(sparse: true)</c>: their gradients are sparse COO tensors holding only the looked-up rows (update them with <see cref="SparseAdam"/>).</param>
     /// <param name="shared">
     /// Tables taken from another tower instead of created (table name → module), such as the user tower's history table
     /// sharing the video tower's id embeddings (design: the watch history is the average of the watched videos'
     /// embeddings). Each tower still exports its own copy of the values.
     /// </param>
-    public TowerModule(TowerLayout layout, double embeddingStd, Generator generator, IReadOnlyDictionary<string, Embedding>? shared = null) : base(layout.Name)
+    public TowerModule(TowerLayout layout, double embeddingStd, Generator generator, bool sparse = false, IReadOnlyDictionary<string, Embedding>? shared = null) : base(layout.Name)
     {
         layout.Validate();
         Layout = layout;
@@ -49,7 +50,7 @@ public sealed class TowerModule : nn.Module
                 continue;
             }
 
-            var embedding = nn.Embedding(table.Rows, table.Dimensions);
+            var embedding = nn.Embedding(table.Rows, table.Dimensions, sparse: sparse);
             using (no_grad())
             {
                 embedding.weight!.normal_(0, embeddingStd, generator);
@@ -83,7 +84,7 @@ public sealed class TowerModule : nn.Module
     /// <summary>The embedding module of table <paramref name="name"/>, for sharing with another tower.</summary>
     public Embedding Table(string name) => _tables[name];
 
-    /// <summary>The tables whose rows are looked up (their gradients are sparse in effect).</summary>
+    /// <summary>The tables whose rows are looked up (their gradients are sparse in effect, and sparse tensors when the module was made with <c>sparse: true</c>).</summary>
     public IEnumerable<Parameter> EmbeddingParameters => _tables.Values.Select(t => t.weight!);
 
     /// <summary>The dense layers' weights and biases.</summary>

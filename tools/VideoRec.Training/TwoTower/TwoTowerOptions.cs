@@ -69,8 +69,8 @@ public sealed record TwoTowerOptions
     /// <summary>Extra prior weight for a user without history, shrinking as 1 / (1 + history items / <see cref="ColdPriorHalfLife"/>). Default 0.3.</summary>
     public double ColdPrior { get; init; } = 0.3;
 
-    /// <summary>History length at which the extra cold-user prior weight has halved. Default 20.</summary>
-    public double ColdPriorHalfLife { get; init; } = 20;
+    /// <summary>History length at which the extra cold-user prior weight has halved. Default 2.</summary>
+    public double ColdPriorHalfLife { get; init; } = 2;
 
     /// <summary>Softmax temperature: logits are cosine / temperature. Default 0.05.</summary>
     public double Temperature { get; init; } = 0.05;
@@ -112,6 +112,18 @@ public sealed record TwoTowerOptions
     /// <summary>LibTorch intra-op threads; <c>null</c> is 1 on machines with two cores or fewer.</summary>
     public int? Threads { get; init; }
 
+    /// <summary>
+    /// Sparse embedding updates: the id and category tables are <c>nn.Embedding(sparse: true)</c>, so backward yields
+    /// only the rows a batch looked up, and <see cref="SparseAdam"/> (lazy Adam: moments and weights of those rows only)
+    /// updates them; Adam updates the dense layers. Dense Adam (the default, <c>false</c>) reads and writes every row of
+    /// every table at every step, which dominates a step once the id tables reach millions of rows (see README,
+    /// "Two-tower network", Performance).
+    /// </summary>
+    public bool SparseEmbeddings { get; init; }
+
+    /// <summary>Stop each epoch after this many batches (benchmarks time a fixed number of steps); <c>null</c>, the default, runs every batch.</summary>
+    public int? MaxBatchesPerEpoch { get; init; }
+
     /// <summary>Checks every value.</summary>
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public void Validate()
@@ -136,6 +148,7 @@ public sealed record TwoTowerOptions
         Check(Patience >= 0, "patience", Patience);
         Check(ValidationFraction is >= 0 and < 1, "validationFraction", ValidationFraction);
         Check(ValidationK >= 1, "validationK", ValidationK);
+        Check(MaxBatchesPerEpoch is null or >= 1, "maxBatchesPerEpoch", MaxBatchesPerEpoch ?? 0);
     }
 
     private static void Check(bool ok, string name, object value)

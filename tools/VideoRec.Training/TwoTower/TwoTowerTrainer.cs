@@ -91,12 +91,18 @@ public static class TwoTowerTrainer
         var logQ = counts.Select(c => (float)(options.LogQCorrection * Math.Log(Math.Max(c, 1) / total))).ToArray();
 
         using var generator = new Generator((ulong)Seeds.Derive(options.Seed, 2));
-        using var videoTower = new TowerModule(TwoTowerLayouts.Video(encoder.Spec, options.Dimensions), options.EmbeddingStd, generator);
-        using var userTower = new TowerModule(TwoTowerLayouts.User(encoder.Spec, options.Dimensions), options.EmbeddingStd, generator,
+        using var videoTower = new TowerModule(TwoTowerLayouts.Video(encoder.Spec, options.Dimensions), options.EmbeddingStd, generator, options.SparseEmbeddings);
+        using var userTower = new TowerModule(TwoTowerLayouts.User(encoder.Spec, options.Dimensions), options.EmbeddingStd, generator, options.SparseEmbeddings,
             options.ShareHistoryEmbeddings ? new Dictionary<string, TorchSharp.Modules.Embedding> { [TwoTowerLayouts.HistoryTable] = videoTower.Table(TwoTowerLayouts.VideoId) } : null);
         using var bias = nn.Parameter(zeros(1));
-        var parameters = userTower.parameters().Concat(videoTower.parameters()).Append(bias).Distinct(ReferenceEqualityComparer.Instance).Cast<TorchSharp.Modules.Parameter>().ToList();
+        // A shared table appears in both towers: each parameter is optimised once.
+        static List<TorchSharp.Modules.Parameter> Once(IEnumerable<TorchSharp.Modules.Parameter> parameters) =>
+            [.. parameters.Distinct(ReferenceEqualityComparer.Instance).Cast<TorchSharp.Modules.Parameter>()];
+        var parameters = options.SparseEmbeddings
+            ? Once(userTower.DenseParameters.Concat(videoTower.DenseParameters).Append(bias))
+            : Once(userTower.parameters().Concat(videoTower.parameters()).Append(bias));
         using var optimizer = optim.Adam(parameters, options.LearningRate);
+        using var sparseOptimizer = options.SparseEmbeddings ? new SparseAdam(Once(userTower.EmbeddingParameters.Concat(videoTower.EmbeddingParameters)), options.LearningRate) : null;
 
         var history = new List<TwoTowerEpoch>();
         TowerWeights? bestUser = null, bestVideo = null;
@@ -104,6 +110,11 @@ public static class TwoTowerTrainer
         var bestEpoch = 0;
         var order = Enumerable.Range(0, examples.Length).ToArray();
         var batches = (order.Length + options.BatchSize - 1) / options.BatchSize;
+        if (options.MaxBatchesPerEpoch is { } most)
+        {
+            batches = Math.Min(batches, most);
+        }
+
         for (var epoch = 1; epoch <= options.Epochs; epoch++)
         {
             var clock = Stopwatch.StartNew();
@@ -122,11 +133,13 @@ public static class TwoTowerTrainer
 
                 using var scope = NewDisposeScope();
                 optimizer.zero_grad();
+                sparseOptimizer?.ZeroGrad();
                 var loss = options.Loss == TwoTowerLoss.SampledSoftmax
                     ? SoftmaxLoss(batch, features, encoder, userTower, videoTower, logQ, options, random)
                     : BinaryLoss(batch, features, encoder, userTower, videoTower, bias, sampler, videos, options, random);
                 loss.backward();
                 optimizer.step();
+                sparseOptimizer?.Step();
                 lossSum += loss.item<float>();
                 steps?.Report(new TwoTowerStep(epoch, b + 1, batches, lossSum / (b + 1)));
             }
@@ -156,13 +169,13 @@ public static class TwoTowerTrainer
     private static Relevance Label(RelevancePolicy policy, PairRecord pair, IReadOnlyList<double?> durations) =>
         policy.Label(pair.Feedback, pair.Video < durations.Count ? durations[pair.Video] : null);
 
-    private static (List<PairRecord> Fit, Dictionary<int, HashSet<int>> Validation) SplitValidation(IReadOnlyList<PairRecord> train,
+    private static (IReadOnlyList<PairRecord> Fit, Dictionary<int, HashSet<int>> Validation) SplitValidation(IReadOnlyList<PairRecord> train,
         RelevancePolicy policy, IReadOnlyList<double?> durations, TwoTowerOptions options, Random random)
     {
         var validation = new Dictionary<int, HashSet<int>>();
         if (options.ValidationFraction <= 0 || options.Patience == 0)
         {
-            return ([.. train], validation);
+            return (train, validation); // not copied: at tens of millions of pairs a copy costs gigabytes
         }
 
         var held = new HashSet<(int, int)>();
