@@ -13,7 +13,7 @@ public sealed class HelpTests
     [InlineData("import", DataOptions + " --json")]
     [InlineData("evaluate", DataOptions + " --split --k --seeds --models --no-cold-start --two-tower-epochs " + WalsOptionsWithoutSeed + " --json")]
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
-    [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --json")]
+    [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --two-tower --two-tower-epochs --json")]
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --db --no-embeddings --json")]
     [InlineData("evaluate-embeddings", "--k --db --json " + DataOptions)]
     [InlineData("tags", "--tag --k --dimensions --epochs --min-count --liked-window --subsample --seed --sentence --output --json " + DataOptions)]

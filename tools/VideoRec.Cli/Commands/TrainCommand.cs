@@ -29,6 +29,8 @@ public static class TrainCommand
             HelpName = "PATIENCE",
             DefaultValueFactory = _ => 0,
         };
+        var twoTower = new Option<bool>("--two-tower") { Description = "Also train the two-tower network and write its ONNX towers, feature spec and video embeddings to the bundle's twotower/ folder." };
+        var twoTowerEpochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs (early stopping on validation Recall@10).", DefaultValueFactory = _ => new VideoRec.Training.TwoTower.TwoTowerOptions().Epochs }, 1, 1000);
         var json = CommonOptions.Json();
         var command = new Command("train", "Train WALS on all the data and write a versioned model bundle (manifest with data hash, hyperparameters, held-out metrics, created-at).");
         data.AddTo(command);
@@ -36,6 +38,8 @@ public static class TrainCommand
         wals.AddTo(command);
         command.Add(noEval);
         command.Add(earlyStopping);
+        command.Add(twoTower);
+        command.Add(twoTowerEpochs);
         command.Add(json);
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
         {
@@ -63,11 +67,18 @@ public static class TrainCommand
             }
 
             AnsiConsole.MarkupLine($"Model [bold]{bundle.Version}[/] written to {Markup.Escape(Path.GetFullPath(path))}.");
-            JsonOutput.Write(parse.GetValue(json), new JsonObject
+            var report = new JsonObject
             {
                 ["bundle"] = Path.GetFullPath(path),
                 ["manifest"] = JsonSerializer.SerializeToNode(bundle.Manifest, ModelBundle.JsonOptions),
-            });
+            };
+            if (parse.GetValue(twoTower))
+            {
+                report["twotower"] = TwoTowerBundle.Train(import.Dataset, Path.Combine(path, "twotower"),
+                    new VideoRec.Training.TwoTower.TwoTowerOptions { Epochs = parse.GetValue(twoTowerEpochs) }, cancellationToken);
+            }
+
+            JsonOutput.Write(parse.GetValue(json), report);
             return 0;
         })));
         return command;
