@@ -12,22 +12,11 @@ namespace VideoRec.Training.Tests.TwoTower;
 /// <summary>The exported ONNX towers compute what the TorchSharp towers compute, on real ML-100K inputs.</summary>
 public sealed class TowerParityTests
 {
-    private static string MovieLens100K()
-    {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Serverless.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-
-        return Path.Combine(root, "..", "shared", "data", "ml-100k");
-    }
-
     [Fact]
     public void Onnx_towers_match_torchsharp_to_1e5_on_a_batch_of_real_users_and_videos()
     {
         TorchRuntime.Initialize();
-        var dataset = DatasetLoader.Load(MovieLens100K()).Dataset;
+        var dataset = MovieLens.Load100K();
         var data = DatasetPairs.From(dataset);
         var table = data.Table;
         var train = table.Pairs.Where(p => p.User % 10 != 0).ToList();

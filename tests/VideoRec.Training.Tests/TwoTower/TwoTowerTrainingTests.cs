@@ -11,13 +11,7 @@ public sealed class TwoTowerTrainingTests
     [Fact]
     public void Three_epochs_of_sampled_softmax_beat_popularity_on_ml100k_and_are_reproducible()
     {
-        var root = AppContext.BaseDirectory;
-        while (!File.Exists(Path.Combine(root, "Serverless.sln")))
-        {
-            root = Path.GetDirectoryName(root)!;
-        }
-
-        var dataset = DatasetLoader.Load(Path.Combine(root, "..", "shared", "data", "ml-100k")).Dataset;
+        var dataset = MovieLens.Load100K();
         var data = DatasetPairs.From(dataset);
         var epochs = new List<TwoTowerEpoch>();
         var options = new TwoTowerOptions { Epochs = 3, Patience = 0 };

@@ -1,5 +1,6 @@
 using VideoRec.Core.Domain;
 using VideoRec.Core.Evaluation;
+using VideoRec.Core.Evaluation.ColdStart;
 using VideoRec.Core.Features;
 using VideoRec.Core.Feedback;
 using VideoRec.Core.Models;
@@ -40,14 +41,7 @@ public sealed class TwoTowerFactory(Dataset dataset, IReadOnlyDictionary<string,
         var features = new DatasetFeatures(dataset, set.Pairs, UserHistories.Build(set.Split.Train, set.Pairs.Users.Count, policy, set.DurationSeconds), titleEmbeddings);
         var users = model.EmbedUsers([.. Enumerable.Range(0, set.Pairs.Users.Count).Select(u => features.User(u))]);
         var videos = model.EmbedVideos([.. Enumerable.Range(0, set.Pairs.Videos.Count).Select(v => features.Video(v))]);
-        var counts = new float[set.Pairs.Videos.Count];
-        foreach (var pair in set.Split.Train)
-        {
-            if (policy.Label(pair.Feedback, pair.Video < set.DurationSeconds.Count ? set.DurationSeconds[pair.Video] : null) == Relevance.Positive)
-            {
-                counts[pair.Video]++;
-            }
-        }
+        var counts = ColdStartBaselines.PositiveCounts(set.Split.Train, set.Pairs.Videos.Count, policy, set.DurationSeconds);
 
         var weights = Enumerable.Range(0, set.Pairs.Users.Count).Select(u => EmbeddingRecommender.PriorWeight(features.Histories.Watched(u).Length, options.PopularityPrior, options.ColdPrior, options.ColdPriorHalfLife)).ToArray();
         var recommender = new EmbeddingRecommender(Name, users, videos, model.Dimensions, EmbeddingRecommender.PopularityPrior(counts), weights);
