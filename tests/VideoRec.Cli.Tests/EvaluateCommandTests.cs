@@ -105,6 +105,21 @@ public sealed class EvaluateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Data_too_small_for_cold_start_keeps_the_results_and_says_why()
+    {
+        var data = TinyData.WriteLatest(_temp.Folder("tiny"));
+        var jsonPath = _temp["evaluate.json"];
+
+        var result = await Vrec.SucceedsAsync("evaluate", "--data", data, "--models", "popularity,twotower", "--k", "3", "--seeds", "1", "--two-tower-epochs", "1", "--json", jsonPath);
+
+        var json = Vrec.ReadJson(jsonPath);
+        Assert.Equal(["popularity", "twotower"], json["models"]!.AsObject().Select(m => m.Key));
+        Assert.Null(json["cold_start"]!["new_users"]);
+        Assert.StartsWith("No held-out user has more than 5 interactions", (string)json["cold_start"]!["skipped"]!, StringComparison.Ordinal);
+        Assert.Contains("Cold start skipped", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_model_is_bad_input_naming_the_choices()
     {
         var message = await Vrec.FailsWithBadInputAsync("evaluate", "--data", Repository.ShippedSample, "--models", "wals,bogus");

@@ -16,6 +16,12 @@ public sealed class TwoTowerModel : IDisposable
     /// <summary>Metadata key of the feature spec fingerprint in each exported tower.</summary>
     public const string SpecFingerprintKey = "videorec.feature_spec";
 
+    /// <summary>
+    /// Metadata key of the training run in each exported tower (a hash of both towers' weights), so that towers of two
+    /// different trainings are never paired.
+    /// </summary>
+    public const string TrainingRunKey = "videorec.training_run";
+
     /// <summary>File name of the feature spec.</summary>
     public const string SpecFile = "features.json";
 
@@ -48,7 +54,7 @@ public sealed class TwoTowerModel : IDisposable
     public static void Save(string folder, FeatureSpec spec, TowerWeights user, TowerWeights video)
     {
         Directory.CreateDirectory(folder);
-        var metadata = new Dictionary<string, string> { [SpecFingerprintKey] = spec.Fingerprint };
+        var metadata = Metadata(spec, user, video);
         spec.Save(Path.Combine(folder, SpecFile));
         TowerOnnxExporter.Export(user, Path.Combine(folder, UserTowerFile), metadata);
         TowerOnnxExporter.Export(video, Path.Combine(folder, VideoTowerFile), metadata);
@@ -57,26 +63,69 @@ public sealed class TwoTowerModel : IDisposable
     /// <summary>Builds a model in memory from trained weights (export to ONNX bytes, then load).</summary>
     public static TwoTowerModel FromWeights(FeatureSpec spec, TowerWeights user, TowerWeights video, OnnxTowerOptions? options = null)
     {
-        var metadata = new Dictionary<string, string> { [SpecFingerprintKey] = spec.Fingerprint };
+        var metadata = Metadata(spec, user, video);
         return new TwoTowerModel(spec, OnnxTower.Load(TowerOnnxExporter.ExportToBytes(user, metadata), options), OnnxTower.Load(TowerOnnxExporter.ExportToBytes(video, metadata), options));
+    }
+
+    /// <summary>The metadata both towers carry: the spec fingerprint and the training run (a hash of both towers' weights).</summary>
+    private static Dictionary<string, string> Metadata(FeatureSpec spec, TowerWeights user, TowerWeights video)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var weights in new[] { user, video })
+        {
+            foreach (var (_, values) in weights.Tables.OrderBy(t => t.Key, StringComparer.Ordinal))
+            {
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(values.AsSpan()));
+            }
+
+            foreach (var layer in weights.Layers)
+            {
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(layer.Weight.AsSpan()));
+                hash.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(layer.Bias.AsSpan()));
+            }
+        }
+
+        return new Dictionary<string, string> { [SpecFingerprintKey] = spec.Fingerprint, [TrainingRunKey] = Convert.ToHexStringLower(hash.GetHashAndReset())[..16] };
     }
 
     /// <summary>Loads a model folder written by <see cref="Save"/>.</summary>
     /// <exception cref="FileNotFoundException">A file is missing.</exception>
-    /// <exception cref="InvalidDataException">The spec is invalid, or a tower was exported with another spec.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The spec is invalid, a tower was exported with another spec, a file holds the other tower, or the two towers come
+    /// from different trainings.
+    /// </exception>
     public static TwoTowerModel Load(string folder, OnnxTowerOptions? options = null)
     {
         var spec = FeatureSpec.Load(Path.Combine(folder, SpecFile));
         var user = OnnxTower.Load(Path.Combine(folder, UserTowerFile), options);
         var video = OnnxTower.Load(Path.Combine(folder, VideoTowerFile), options);
-        foreach (var (tower, file) in new[] { (user, UserTowerFile), (video, VideoTowerFile) })
+        string? Problem()
         {
-            if (!tower.Metadata.TryGetValue(SpecFingerprintKey, out var fingerprint) || fingerprint != spec.Fingerprint)
+            foreach (var (tower, file, name) in new[] { (user, UserTowerFile, TowerLayout.UserTower), (video, VideoTowerFile, TowerLayout.VideoTower) })
             {
-                user.Dispose();
-                video.Dispose();
-                throw new InvalidDataException($"{Path.Combine(folder, file)} was exported with feature spec {fingerprint ?? "(none)"}, but {SpecFile} is {spec.Fingerprint}.");
+                if (tower.Layout.Name != name)
+                {
+                    return $"{Path.Combine(folder, file)} holds the {tower.Layout.Name} tower, not the {name} tower.";
+                }
+
+                if (!tower.Metadata.TryGetValue(SpecFingerprintKey, out var fingerprint) || fingerprint != spec.Fingerprint)
+                {
+                    return $"{Path.Combine(folder, file)} was exported with feature spec {fingerprint ?? "(none)"}, but {SpecFile} is {spec.Fingerprint}.";
+                }
             }
+
+            var userRun = user.Metadata.GetValueOrDefault(TrainingRunKey);
+            var videoRun = video.Metadata.GetValueOrDefault(TrainingRunKey);
+            return userRun is null || userRun != videoRun
+                ? $"{Path.Combine(folder, UserTowerFile)} (training run {userRun ?? "none"}) and {VideoTowerFile} (training run {videoRun ?? "none"}) come from different trainings."
+                : null;
+        }
+
+        if (Problem() is { } problem)
+        {
+            user.Dispose();
+            video.Dispose();
+            throw new InvalidDataException(problem);
         }
 
         return new TwoTowerModel(spec, user, video);

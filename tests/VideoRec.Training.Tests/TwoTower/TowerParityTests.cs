@@ -51,7 +51,7 @@ public sealed class TowerParityTests
     }
 
     [Fact]
-    public void A_saved_model_reloads_and_refuses_towers_of_another_feature_spec()
+    public void A_saved_model_reloads_and_refuses_another_spec_another_training_and_swapped_towers()
     {
         TorchRuntime.Initialize();
         var spec = new FeatureSpec
@@ -74,6 +74,26 @@ public sealed class TowerParityTests
                 Assert.Equal(spec.Fingerprint, loaded.Encoder.Spec.Fingerprint);
             }
 
+            // The towers of another training (other weights, same spec) are refused, and so are swapped files.
+            using var otherGenerator = new Generator(4);
+            using var otherVideo = new TowerModule(TwoTowerLayouts.Video(spec, dimensions), 0.1, otherGenerator);
+            var other = Directory.CreateTempSubdirectory("vrec-twotower-other-").FullName;
+            TwoTowerModel.Save(other, spec, user.ToWeights(), otherVideo.ToWeights());
+            var userTower = Path.Combine(folder, TwoTowerModel.UserTowerFile);
+            var videoTower = Path.Combine(folder, TwoTowerModel.VideoTowerFile);
+            var original = File.ReadAllBytes(videoTower);
+            File.Copy(Path.Combine(other, TwoTowerModel.VideoTowerFile), videoTower, overwrite: true);
+            Directory.Delete(other, recursive: true);
+            var mixed = Assert.Throws<InvalidDataException>(() => TwoTowerModel.Load(folder));
+            Assert.Contains("come from different trainings", mixed.Message, StringComparison.Ordinal);
+
+            File.WriteAllBytes(userTower + ".tmp", original);
+            File.Move(userTower, videoTower, overwrite: true);
+            File.Move(userTower + ".tmp", userTower);
+            var swapped = Assert.Throws<InvalidDataException>(() => TwoTowerModel.Load(folder));
+            Assert.Equal($"{userTower} holds the video tower, not the user tower.", swapped.Message);
+
+            TwoTowerModel.Save(folder, spec, user.ToWeights(), video.ToWeights());
             (spec with { HistoryLength = 7 }).Save(Path.Combine(folder, TwoTowerModel.SpecFile));
             var error = Assert.Throws<InvalidDataException>(() => TwoTowerModel.Load(folder));
             Assert.Contains("was exported with feature spec " + spec.Fingerprint, error.Message, StringComparison.Ordinal);

@@ -77,7 +77,7 @@ public static class EvaluateCommand
             var withTwoTower = names.Contains("twotower");
             // Titles are embedded only when a two-tower will train (data without interactions fails in the evaluation first).
             var titles = withTwoTower && pairs.Table.Pairs.Count > 0 ? TwoTowerEvaluation.TitleEmbeddings(import.Dataset, cancellationToken) : [];
-            var twoTowerOptions = new TwoTowerOptions { Epochs = parse.GetValue(epochs) };
+            var twoTowerOptions = new TwoTowerOptions { Epochs = parse.GetValue(epochs), Relevance = request.Relevance };
             var factories = TwoTowerEvaluation.Factories(names, walsOptions, () =>
                 new TwoTowerFactory(import.Dataset, titles, MiniLmEmbeddingGenerator.DefaultModelId, MiniLmEmbeddingGenerator.Dimensions, twoTowerOptions));
             var report = Run(pairs, options, factories, cancellationToken);
@@ -85,7 +85,7 @@ public static class EvaluateCommand
             var output = report.ToJson();
             if (withTwoTower && !parse.GetValue(noColdStart))
             {
-                output["cold_start"] = TwoTowerEvaluation.ColdStart(import.Dataset, pairs, titles, twoTowerOptions, walsOptions, options.Seeds[0], options.K, cancellationToken);
+                output["cold_start"] = TwoTowerEvaluation.ColdStartOrSkip(import.Dataset, pairs, titles, twoTowerOptions, walsOptions, options.Seeds[0], options.K, cancellationToken);
             }
 
             JsonOutput.Write(parse.GetValue(json), output);

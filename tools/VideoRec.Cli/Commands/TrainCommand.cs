@@ -75,7 +75,7 @@ public static class TrainCommand
             if (parse.GetValue(twoTower))
             {
                 report["twotower"] = TwoTowerBundle.Train(import.Dataset, Path.Combine(path, "twotower"),
-                    new VideoRec.Training.TwoTower.TwoTowerOptions { Epochs = parse.GetValue(twoTowerEpochs) }, cancellationToken);
+                    new VideoRec.Training.TwoTower.TwoTowerOptions { Epochs = parse.GetValue(twoTowerEpochs), Relevance = request.Relevance, Seed = walsOptions.Seed }, cancellationToken);
             }
 
             JsonOutput.Write(parse.GetValue(json), report);

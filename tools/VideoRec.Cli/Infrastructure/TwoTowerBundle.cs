@@ -31,7 +31,7 @@ public static class TwoTowerBundle
         var result = ConsoleProgress.Run(scope =>
         {
             var line = scope.Add("Two-tower", options.Epochs);
-            var trained = TwoTowerTrainer.Fit(encoder, dataset, table, pairs, titles, RelevancePolicy.Default, data.DurationSeconds, options,
+            var trained = TwoTowerTrainer.Fit(encoder, dataset, table, pairs, titles, options.Relevance, data.DurationSeconds, options,
                 new InlineProgress<TwoTowerEpoch>(e =>
                 {
                     line.Value = e.Epoch;
@@ -43,7 +43,7 @@ public static class TwoTowerBundle
 
         TwoTowerModel.Save(folder, spec, result.User, result.Video);
         using var model = TwoTowerModel.Load(folder);
-        var features = new DatasetFeatures(dataset, table, UserHistories.Build(pairs, table.Users.Count, RelevancePolicy.Default, data.DurationSeconds), titles);
+        var features = new DatasetFeatures(dataset, table, UserHistories.Build(pairs, table.Users.Count, options.Relevance, data.DurationSeconds), titles);
         var vectors = model.EmbedVideos([.. Enumerable.Range(0, table.Videos.Count).Select(v => features.Video(v))]);
         var bytes = new byte[vectors.Length * sizeof(float)];
         Buffer.BlockCopy(vectors, 0, bytes, 0, bytes.Length);

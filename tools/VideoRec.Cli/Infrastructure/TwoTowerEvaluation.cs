@@ -78,6 +78,24 @@ public static class TwoTowerEvaluation
         return factories;
     }
 
+    /// <summary>
+    /// Runs the cold-start measurements; on data too small for them (no held-out user with more than 5 interactions),
+    /// says so and returns <c>{"new_users": null, "new_videos": null, "skipped": reason}</c> instead of failing the run.
+    /// </summary>
+    public static JsonObject ColdStartOrSkip(Dataset dataset, DatasetPairs data, IReadOnlyDictionary<string, float[]> titles, TwoTowerOptions options,
+        WalsOptions wals, int seed, int k, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return ColdStart(dataset, data, titles, options, wals, seed, k, cancellationToken);
+        }
+        catch (InsufficientDataException e)
+        {
+            AnsiConsole.MarkupLine($"[yellow]Cold start skipped[/]: {Markup.Escape(e.Message)} (the data is too small; --no-cold-start skips this step).");
+            return new JsonObject { ["new_users"] = null, ["new_videos"] = null, ["skipped"] = e.Message };
+        }
+    }
+
     /// <summary>Runs the new-user and new-video cold-start measurements, prints them and returns the JSON node.</summary>
     public static JsonObject ColdStart(Dataset dataset, DatasetPairs data, IReadOnlyDictionary<string, float[]> titles, TwoTowerOptions options,
         WalsOptions wals, int seed, int k, CancellationToken cancellationToken)

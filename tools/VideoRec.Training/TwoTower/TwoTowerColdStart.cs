@@ -47,7 +47,7 @@ public static class TwoTowerColdStart
         TwoTowerOptions options, WalsOptions wals, int seed, int k = 10, IProgress<TwoTowerEpoch>? progress = null, CancellationToken cancellationToken = default)
     {
         var table = data.Table;
-        var policy = RelevancePolicy.Default;
+        var policy = options.Relevance;
         var videos = table.Videos.Count;
         var split = NewUserSplit.Create(table, data.DurationSeconds, policy, seed);
         var train = split.Train.ToList();
@@ -97,7 +97,7 @@ public static class TwoTowerColdStart
         TwoTowerOptions options, int seed, int k = 10, IProgress<TwoTowerEpoch>? progress = null, CancellationToken cancellationToken = default)
     {
         var table = data.Table;
-        var policy = RelevancePolicy.Default;
+        var policy = options.Relevance;
         var withPairs = table.Pairs.Select(p => p.Video).Distinct().Order().ToArray();
         new Random(Seeds.Derive(seed, 0xF1D)).Shuffle(withPairs);
         var fresh = withPairs.Take(Math.Max(1, withPairs.Length / 10)).Order().ToArray();

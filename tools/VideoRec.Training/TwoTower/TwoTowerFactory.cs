@@ -34,7 +34,7 @@ public sealed class TwoTowerFactory(Dataset dataset, IReadOnlyDictionary<string,
     {
         var spec = FeatureSpecBuilder.Build(dataset, set.Pairs, set.Split.Train as IReadOnlyCollection<PairRecord> ?? [.. set.Split.Train], textModel, textDimensions);
         var encoder = new TwoTowerEncoder(spec);
-        var policy = RelevancePolicy.Default;
+        var policy = options.Relevance;
         var result = TwoTowerTrainer.Fit(encoder, dataset, set.Pairs, set.Split.Train, titleEmbeddings, policy, set.DurationSeconds,
             options with { Seed = set.Seed }, progress, cancellationToken: cancellationToken);
         var model = TwoTowerModel.FromWeights(spec, result.User, result.Video);

@@ -1,3 +1,4 @@
+using VideoRec.Core.Feedback;
 using VideoRec.Core.Models.TwoTower;
 using VideoRec.TwoTower.Features;
 
@@ -24,6 +25,12 @@ public enum TwoTowerLoss
 /// <summary>Hyperparameters of <see cref="TwoTowerTrainer"/>.</summary>
 public sealed record TwoTowerOptions
 {
+    /// <summary>
+    /// The relevance label: which pairs are positives (and, for binary cross-entropy, explicit negatives). Default
+    /// <see cref="RelevancePolicy.Default"/>; the CLI passes the one chosen with --min-watch-fraction and --dislike-wins.
+    /// </summary>
+    public RelevancePolicy Relevance { get; init; } = RelevancePolicy.Default;
+
     /// <summary>The objective. Default in-batch sampled softmax with log-Q correction (better nDCG@10 on ML-100K; see README).</summary>
     public TwoTowerLoss Loss { get; init; } = TwoTowerLoss.SampledSoftmax;
 
