@@ -55,6 +55,30 @@ public static class TrainCommand
             var walsOptions = wals.Read(parse) with { EarlyStoppingPatience = patience };
             var import = DataLoading.Load(request);
             var bundle = BundleTraining.TrainBundle(import, new BundleTrainingOptions { Wals = walsOptions, Relevance = request.Relevance, Evaluate = !parse.GetValue(noEval) }, cancellationToken);
+
+            // The two-tower trains before the bundle is published (CURRENT), into a scratch folder moved in afterwards,
+            // so an interrupted run never leaves CURRENT on a bundle without the towers it was asked for.
+            JsonObject? twoTowerReport = null;
+            string? twoTowerScratch = null;
+            if (parse.GetValue(twoTower))
+            {
+                twoTowerScratch = Path.Combine(Path.GetFullPath(parse.GetValue(output)!), $".twotower-{Guid.NewGuid():N}");
+                try
+                {
+                    twoTowerReport = TwoTowerBundle.Train(import.Dataset, twoTowerScratch,
+                        new VideoRec.Training.TwoTower.TwoTowerOptions { Epochs = parse.GetValue(twoTowerEpochs), Relevance = request.Relevance, Seed = walsOptions.Seed }, cancellationToken);
+                }
+                catch
+                {
+                    if (Directory.Exists(twoTowerScratch))
+                    {
+                        Directory.Delete(twoTowerScratch, recursive: true);
+                    }
+
+                    throw;
+                }
+            }
+
             if (patience > 0)
             {
                 AnsiConsole.MarkupLine($"Early stopping chose {bundle.Manifest.Wals.Iterations} iterations (of at most {walsOptions.Iterations}).");
@@ -72,10 +96,13 @@ public static class TrainCommand
                 ["bundle"] = Path.GetFullPath(path),
                 ["manifest"] = JsonSerializer.SerializeToNode(bundle.Manifest, ModelBundle.JsonOptions),
             };
-            if (parse.GetValue(twoTower))
+            if (twoTowerScratch is not null && twoTowerReport is not null)
             {
-                report["twotower"] = TwoTowerBundle.Train(import.Dataset, Path.Combine(path, "twotower"),
-                    new VideoRec.Training.TwoTower.TwoTowerOptions { Epochs = parse.GetValue(twoTowerEpochs), Relevance = request.Relevance, Seed = walsOptions.Seed }, cancellationToken);
+                var folder = Path.Combine(Path.GetFullPath(path), "twotower");
+                Directory.Move(twoTowerScratch, folder);
+                twoTowerReport["folder"] = folder;
+                AnsiConsole.MarkupLine($"Two-tower model in {Markup.Escape(folder)}.");
+                report["twotower"] = twoTowerReport;
             }
 
             JsonOutput.Write(parse.GetValue(json), report);

@@ -54,7 +54,7 @@ public static class TwoTowerBundle
 
         File.WriteAllBytes(Path.Combine(folder, "video_embeddings.f32"), bytes);
         File.WriteAllLines(Path.Combine(folder, "video_ids.txt"), table.Videos.Ids);
-        AnsiConsole.MarkupLine($"Two-tower: best epoch {result.BestEpoch} of {result.History.Count}; {table.Videos.Count:N0} video embeddings ({model.Dimensions}-d) written to {Markup.Escape(Path.GetFullPath(folder))}.");
+        AnsiConsole.MarkupLine($"Two-tower: best epoch {result.BestEpoch} of {result.History.Count}; {table.Videos.Count:N0} video embeddings ({model.Dimensions}-d).");
         return new JsonObject
         {
             ["folder"] = Path.GetFullPath(folder),

@@ -31,9 +31,14 @@ public static class TwoTowerEvaluation
             }
         }
 
-        if (names.Length == 0 || names.Distinct(StringComparer.Ordinal).Count() != names.Length)
+        if (names.Length == 0)
         {
-            throw new CliException("--models: give each model once, at least one.");
+            throw new CliException("--models: name at least one model.");
+        }
+
+        if (names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } repeated)
+        {
+            throw new CliException($"--models: '{repeated.Key}' is listed more than once.");
         }
 
         if (names.Contains("wals_twotower") && !(names.Contains("wals") && names.Contains("twotower")))
@@ -124,7 +129,8 @@ public static class TwoTowerEvaluation
         }
 
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"New videos ({videos.Videos} held out of training, embedded from content): [bold]{videos.HitRate:P1}[/] of their {videos.Pairs:N0} relevant pairs are in the user's top {k} of the new videos, against {videos.Random:P1} at random.");
+        AnsiConsole.MarkupLine($"New videos ({videos.Videos} held out of training, embedded from content): [bold]{videos.HitRate:P1}[/] of their {videos.Pairs:N0} relevant pairs are in the user's top {k} of the new videos, against {videos.Random:P1} at random." +
+            (videos.Random >= 1 ? $" [yellow]k = {k} covers every new video, so this figure says nothing; use a smaller --k.[/]" : ""));
 
         var newUsers = new JsonObject();
         foreach (var (name, result) in users.Methods)
