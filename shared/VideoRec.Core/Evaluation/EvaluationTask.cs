@@ -29,7 +29,7 @@ public sealed class EvaluationTask
         var skipped = 0;
         foreach (var pair in split.Test)
         {
-            var duration = pair.Video < durationSeconds.Count ? durationSeconds[pair.Video] : null;
+            var duration = RelevancePolicy.DurationOf(pair.Video, durationSeconds);
             if (testPolicy.Label(pair.Feedback, duration) != Relevance.Positive)
             {
                 continue;

@@ -20,7 +20,7 @@ public sealed class FeedbackMatrixBuilder(RelevancePolicy policy, FeedbackWeight
         var entries = new List<MatrixEntry>();
         foreach (var pair in pairs)
         {
-            var duration = pair.Video < durationSeconds.Count ? durationSeconds[pair.Video] : null;
+            var duration = RelevancePolicy.DurationOf(pair.Video, durationSeconds);
             var label = policy.Label(pair.Feedback, duration);
             if (weights.Entry(pair.Feedback, label, duration) is { } entry)
             {

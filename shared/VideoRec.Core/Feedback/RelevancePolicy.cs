@@ -39,4 +39,12 @@ public sealed record RelevancePolicy
 
         return positive ? Relevance.Positive : Relevance.None;
     }
+
+    /// <summary>Labels one pair of a pair table, its video's length looked up by index (see <see cref="DurationOf"/>).</summary>
+    /// <param name="pair">The pair.</param>
+    /// <param name="durationSeconds">Video lengths in seconds by video index; may be shorter than the catalogue.</param>
+    public Relevance Label(in PairRecord pair, IReadOnlyList<double?> durationSeconds) => Label(pair.Feedback, DurationOf(pair.Video, durationSeconds));
+
+    /// <summary>The length in seconds of video index <paramref name="video"/>, or <c>null</c> when unknown or beyond the list.</summary>
+    public static double? DurationOf(int video, IReadOnlyList<double?> durationSeconds) => video < durationSeconds.Count ? durationSeconds[video] : null;
 }

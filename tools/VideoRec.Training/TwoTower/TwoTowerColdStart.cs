@@ -109,7 +109,7 @@ public static class TwoTowerColdStart
         using var model = TwoTowerModel.FromWeights(spec, trained.User, trained.Video);
         var features = new DatasetFeatures(dataset, table, UserHistories.Build(train, table.Users.Count, policy, data.DurationSeconds), titleEmbeddings);
         var freshVectors = new EmbeddingRecommender("fresh", [], model.EmbedVideos([.. fresh.Select(v => features.Video(v))]), model.Dimensions);
-        var targets = table.Pairs.Where(p => freshSet.Contains(p.Video) && policy.Label(p.Feedback, p.Video < data.DurationSeconds.Count ? data.DurationSeconds[p.Video] : null) == Relevance.Positive)
+        var targets = table.Pairs.Where(p => freshSet.Contains(p.Video) && policy.Label(p, data.DurationSeconds) == Relevance.Positive)
             .GroupBy(p => p.User).ToDictionary(g => g.Key, g => g.Select(p => Array.IndexOf(fresh, p.Video)).ToHashSet());
         var users = targets.Keys.Order().ToArray();
         var userVectors = model.EmbedUsers([.. users.Select(u => features.User(u))]);

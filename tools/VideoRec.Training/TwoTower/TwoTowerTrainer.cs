@@ -72,7 +72,7 @@ public static class TwoTowerTrainer
         var (fit, validation) = SplitValidation(train, policy, durationSeconds, options, random);
         var histories = UserHistories.Build(fit, table.Users.Count, policy, durationSeconds);
         var features = new DatasetFeatures(dataset, table, histories, titleEmbeddings);
-        var examples = fit.Select(p => (p, Label(policy, p, durationSeconds)))
+        var examples = fit.Select(p => (p, policy.Label(p, durationSeconds)))
             .Where(x => x.Item2 != Relevance.None && (x.Item2 == Relevance.Positive || options.Loss == TwoTowerLoss.BinaryCrossEntropy))
             .Select(x => new Example(x.p.User, x.p.Video, x.p.Feedback.First, x.Item2 == Relevance.Positive)).ToArray();
         var counts = new float[videos];
@@ -166,9 +166,6 @@ public static class TwoTowerTrainer
         return new TwoTowerTrainingResult(bestUser!, bestVideo!, bestEpoch, history);
     }
 
-    private static Relevance Label(RelevancePolicy policy, PairRecord pair, IReadOnlyList<double?> durations) =>
-        policy.Label(pair.Feedback, pair.Video < durations.Count ? durations[pair.Video] : null);
-
     private static (IReadOnlyList<PairRecord> Fit, Dictionary<int, HashSet<int>> Validation) SplitValidation(IReadOnlyList<PairRecord> train,
         RelevancePolicy policy, IReadOnlyList<double?> durations, TwoTowerOptions options, Random random)
     {
@@ -179,7 +176,7 @@ public static class TwoTowerTrainer
         }
 
         var held = new HashSet<(int, int)>();
-        foreach (var group in train.Where(p => Label(policy, p, durations) == Relevance.Positive).GroupBy(p => p.User))
+        foreach (var group in train.Where(p => policy.Label(p, durations) == Relevance.Positive).GroupBy(p => p.User))
         {
             var positives = group.ToArray();
             var take = (int)Math.Floor(positives.Length * options.ValidationFraction);

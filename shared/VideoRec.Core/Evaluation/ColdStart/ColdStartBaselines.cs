@@ -19,7 +19,7 @@ public static class ColdStartBaselines
         var counts = new float[videos];
         foreach (var pair in train)
         {
-            if (policy.Label(pair.Feedback, pair.Video < durationSeconds.Count ? durationSeconds[pair.Video] : null) == Relevance.Positive)
+            if (policy.Label(pair, durationSeconds) == Relevance.Positive)
             {
                 counts[pair.Video]++;
             }
@@ -89,7 +89,7 @@ public static class ColdStartBaselines
             var preference = new List<float>();
             foreach (var pair in user.Known)
             {
-                var duration = pair.Video < durationSeconds.Count ? durationSeconds[pair.Video] : null;
+                var duration = RelevancePolicy.DurationOf(pair.Video, durationSeconds);
                 if (weights.Entry(pair.Feedback, policy.Label(pair.Feedback, duration), duration) is { } entry)
                 {
                     videos.Add(pair.Video);

@@ -69,8 +69,7 @@ public sealed record NewUserSplit(IReadOnlyList<PairRecord> Train, IReadOnlyList
             var targets = new HashSet<int>();
             foreach (var pair in timeline.Skip(knownCount))
             {
-                var duration = pair.Video < durationSeconds.Count ? durationSeconds[pair.Video] : null;
-                if (testPolicy.Label(pair.Feedback, duration) == Relevance.Positive)
+                if (testPolicy.Label(pair, durationSeconds) == Relevance.Positive)
                 {
                     targets.Add(pair.Video);
                 }

@@ -66,7 +66,7 @@ public sealed class UserHistories
             histories._watched[u] = [.. timeline.Where(p => p.Feedback.Watches > 0).Select(p => p.Video)];
             histories._liked[u] = [.. timeline.Where(p => p.Feedback.Likes > 0).Select(p => p.Video)];
             histories._impressed[u] = [.. timeline.Where(p => p.Feedback is { Impressions: > 0, Clicks: 0, Watches: 0 }).Select(p => p.Video)];
-            var labels = timeline.Select(p => policy.Label(p.Feedback, p.Video < durationSeconds.Count ? durationSeconds[p.Video] : null)).ToArray();
+            var labels = timeline.Select(p => policy.Label(p, durationSeconds)).ToArray();
             histories._positives[u] = [.. timeline.Where((_, i) => labels[i] == Relevance.Positive).Select(p => p.Video)];
             histories._negatives[u] = [.. timeline.Where((_, i) => labels[i] == Relevance.Negative).Select(p => p.Video)];
             histories._last[u] = timeline.Length == 0 ? DateTimeOffset.MinValue : timeline.Max(p => p.Feedback.Last);
