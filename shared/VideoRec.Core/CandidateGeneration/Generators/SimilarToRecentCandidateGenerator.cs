@@ -1,0 +1,63 @@
+using VideoRec.Core.CandidateGeneration.Index;
+
+namespace VideoRec.Core.CandidateGeneration.Generators;
+
+/// <summary>
+/// Item-to-item retrieval: the nearest neighbours of the user's last watched videos (design, "Candidate generation":
+/// videos similar to what the user just watched). Each of the newest <see cref="CandidateGenerationOptions.SimilarSeeds"/>
+/// watches queries the index with its own vector; a video's score is Σᵢ decayⁱ · similarity(seedᵢ, video) over the
+/// seeds that found it (i = 0 for the newest), so videos close to several recent watches, and to the latest, rank
+/// first. Uses a cosine index of video vectors (two-tower embeddings, or WALS factors normalised).
+/// </summary>
+/// <param name="index">The video index (cosine, or inner product over unit vectors).</param>
+/// <param name="vectors">The seed videos' vectors, in the index's space.</param>
+/// <param name="options">Seeds, neighbours per seed, recency decay.</param>
+public sealed class SimilarToRecentCandidateGenerator(IVideoVectorIndex index, VideoVectorTable vectors, CandidateGenerationOptions options)
+    : ICandidateGenerator
+{
+    /// <inheritdoc />
+    public string Name => CandidateSources.Similar;
+
+    /// <inheritdoc />
+    public async ValueTask<IReadOnlyList<Candidate>> GenerateAsync(CandidateRequest request, int count, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        var filter = request.Filter();
+        var scores = new Dictionary<string, float>(StringComparer.Ordinal);
+        var weight = 1.0;
+        var seeds = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var seed in request.RecentWatches)
+        {
+            if (seeds == options.SimilarSeeds)
+            {
+                break;
+            }
+
+            if (!seen.Add(seed) || vectors.Find(seed) is not { } vector)
+            {
+                continue;
+            }
+
+            var perSeed = Math.Max(options.SimilarPerSeed, (count + options.SimilarSeeds - 1) / options.SimilarSeeds);
+            foreach (var match in await index.SearchAsync(vector, perSeed, filter, cancellationToken).ConfigureAwait(false))
+            {
+                if (match.VideoId != seed)
+                {
+                    scores[match.VideoId] = scores.GetValueOrDefault(match.VideoId) + (float)(weight * match.Score);
+                }
+            }
+
+            weight *= options.SimilarRecencyDecay;
+            seeds++;
+        }
+
+        return scores
+            .OrderByDescending(s => s.Value)
+            .ThenBy(s => s.Key, StringComparer.Ordinal)
+            .Take(count)
+            .Select(s => new Candidate(s.Key, s.Value, Name))
+            .ToArray();
+    }
+}
