@@ -24,6 +24,7 @@ public static class VrecApp
             EmbedCommands.Embed(),
             EmbedCommands.Evaluate(),
             TagsCommand.Create(),
+            EvaluateCandidatesCommand.Create(),
             bench,
         };
     }

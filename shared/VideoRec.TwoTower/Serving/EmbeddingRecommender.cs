@@ -51,6 +51,41 @@ public sealed class EmbeddingRecommender(string name, float[] userVectors, float
     /// <summary>Video embeddings, <c>[videos, d]</c>.</summary>
     public float[] VideoVectors => videoVectors;
 
+    /// <summary>The per-video prior added to every score, <c>[videos]</c>; <c>null</c> when there is none.</summary>
+    public float[]? VideoPrior => videoPrior;
+
+    /// <summary>
+    /// Vectors for maximum-inner-product search that reproduce <see cref="ScoreUser"/> exactly: each video row gets
+    /// its prior as one more component and each user row that user's prior weight, so u'·v' = u·v + w·prior(v)
+    /// (the usual augmentation that lets an ANN index serve an additive item bias). Without a prior the vectors are
+    /// returned as they are.
+    /// </summary>
+    /// <returns>Users <c>[users, d']</c>, videos <c>[videos, d']</c> and d' (d + 1 with a prior, else d).</returns>
+    public (float[] Users, float[] Videos, int Dimensions) InnerProductVectors()
+    {
+        if (videoPrior is null)
+        {
+            return (userVectors, videoVectors, dimensions);
+        }
+
+        var d = dimensions + 1;
+        var users = new float[userVectors.Length / dimensions * d];
+        for (var u = 0; u < users.Length / d; u++)
+        {
+            userVectors.AsSpan(u * dimensions, dimensions).CopyTo(users.AsSpan(u * d));
+            users[u * d + dimensions] = userPriorWeights?[u] ?? 1;
+        }
+
+        var videos = new float[Videos * d];
+        for (var v = 0; v < Videos; v++)
+        {
+            videoVectors.AsSpan(v * dimensions, dimensions).CopyTo(videos.AsSpan(v * d));
+            videos[v * d + dimensions] = videoPrior[v];
+        }
+
+        return (users, videos, d);
+    }
+
     /// <inheritdoc />
     public void ScoreUser(int user, Span<float> scores) => Score(userVectors.AsSpan(user * dimensions, dimensions), scores, userPriorWeights?[user] ?? 1);
 
