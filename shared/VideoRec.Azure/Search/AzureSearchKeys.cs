@@ -14,8 +14,8 @@ public static class AzureSearchKeys
     /// <summary>The service's longest document key.</summary>
     public const int MaxKeyLength = 1024;
 
-    /// <summary>Longest video id in UTF-8 bytes whose key fits in <see cref="MaxKeyLength"/> (1 prefix character, 4 characters per 3 bytes).</summary>
-    public const int MaxVideoIdBytes = (MaxKeyLength - 1) / 4 * 3;
+    /// <summary>Longest video id in UTF-8 bytes whose key fits in <see cref="MaxKeyLength"/> (767: one prefix character and the 1,023 characters of 767 bytes in unpadded Base64).</summary>
+    public const int MaxVideoIdBytes = (MaxKeyLength - 1) * 3 / 4;
 
     private const char Prefix = 'v';
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
