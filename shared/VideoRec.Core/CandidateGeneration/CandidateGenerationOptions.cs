@@ -10,10 +10,13 @@ public sealed class CandidateSourceOptions
     public int? Count { get; set; }
 
     /// <summary>
-    /// The share of the merged list reserved for this source, in [0, 1]: the merger takes at least
-    /// ⌊quota · merged count⌋ of its videos when it proposes that many (see <see cref="CandidateMerger"/>).
+    /// The share of the merged list reserved for this source, in [0, 1]: the merger first takes its best
+    /// ⌊quota · merged count⌋ videos not yet taken (see <see cref="CandidateMerger"/>).
     /// </summary>
     public double Quota { get; set; }
+
+    /// <summary>The source's weight in reciprocal-rank fusion, at least 0 (default 1).</summary>
+    public double Weight { get; set; } = 1;
 
     /// <summary>Time budget in milliseconds; the source is skipped and reported when it overruns.</summary>
     public int BudgetMs { get; set; } = 50;
@@ -34,12 +37,12 @@ public sealed class CandidateGenerationOptions
     /// <summary>Per-source settings by source name (<see cref="CandidateSources"/>); a source absent here is off.</summary>
     public Dictionary<string, CandidateSourceOptions> Sources { get; set; } = new(StringComparer.Ordinal)
     {
-        [CandidateSources.TwoTower] = new() { Quota = 0.25 },
-        [CandidateSources.Wals] = new() { Quota = 0.30 },
-        [CandidateSources.Similar] = new() { Quota = 0.15 },
-        [CandidateSources.Popular] = new() { Quota = 0.10 },
-        [CandidateSources.Trending] = new() { Quota = 0.05 },
-        [CandidateSources.Fresh] = new() { Quota = 0.05 },
+        [CandidateSources.TwoTower] = new() { Quota = 0.10, Weight = 1 },
+        [CandidateSources.Wals] = new() { Quota = 0.10, Weight = 1 },
+        [CandidateSources.Similar] = new() { Quota = 0.03, Weight = 0.5 },
+        [CandidateSources.Popular] = new() { Quota = 0.03, Weight = 0.3 },
+        [CandidateSources.Trending] = new() { Quota = 0.02, Weight = 0.1 },
+        [CandidateSources.Fresh] = new() { Quota = 0.02, Weight = 0.1 },
     };
 
     /// <summary>The window popular counts views over (not all-time), default 30 days.</summary>
@@ -104,6 +107,11 @@ public sealed class CandidateGenerationOptions
             if (!(source.Quota is >= 0 and <= 1))
             {
                 errors.Add($"{nameof(Sources)}:{name}:{nameof(source.Quota)} must be in [0, 1] (found {source.Quota}).");
+            }
+
+            if (!(source.Weight is >= 0 and <= 1000))
+            {
+                errors.Add($"{nameof(Sources)}:{name}:{nameof(source.Weight)} must be in [0, 1000] (found {source.Weight}).");
             }
 
             if (source.BudgetMs < 1)

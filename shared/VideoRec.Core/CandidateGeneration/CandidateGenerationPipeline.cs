@@ -11,6 +11,7 @@ public sealed class CandidateGenerationPipeline
 {
     private readonly IReadOnlyList<(ICandidateGenerator Generator, CandidateSourceOptions Options)> _sources;
     private readonly Dictionary<string, double> _quotas;
+    private readonly Dictionary<string, double> _weights;
     private readonly CandidateGenerationOptions _options;
 
     /// <summary>A pipeline over <paramref name="generators"/>; generators whose source is disabled or absent from the options do not run.</summary>
@@ -33,6 +34,7 @@ public sealed class CandidateGenerationPipeline
             .Select(s => (byName[s.Key], s.Value))
             .ToArray();
         _quotas = _sources.ToDictionary(s => s.Generator.Name, s => s.Options.Quota, StringComparer.Ordinal);
+        _weights = _sources.ToDictionary(s => s.Generator.Name, s => s.Options.Weight, StringComparer.Ordinal);
     }
 
     /// <summary>The sources that run, in priority order.</summary>
@@ -50,7 +52,7 @@ public sealed class CandidateGenerationPipeline
         cancellationToken.ThrowIfCancellationRequested();
 
         var lists = results.Select(r => (r.Source, r.Candidates)).ToArray();
-        var merged = CandidateMerger.Merge(lists, _quotas, _options.MergedCount, request.Excluded);
+        var merged = CandidateMerger.Merge(lists, _quotas, _options.MergedCount, request.Excluded, _weights);
         var selected = merged.CountBy(c => c.Sources[0].Source).ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
         var reports = results.Select(r => new SourceReport(r.Source, r.Status, r.Candidates.Count, selected.GetValueOrDefault(r.Source), r.ElapsedMs, r.Error)).ToArray();
         return new CandidateSet(merged, reports, results.ToDictionary(r => r.Source, r => r.Candidates, StringComparer.Ordinal));

@@ -32,6 +32,8 @@ public static class EvaluateCandidatesCommand
         var epochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs.", DefaultValueFactory = _ => new TwoTowerOptions().Epochs }, 1, 1000);
         var freshDays = CommonOptions.Range(new Option<double>("--fresh-days") { Description = "Fresh window in days (MovieLens release dates are whole years, so the default widens it to a year).", DefaultValueFactory = _ => 365 }, 0.01, 36500);
         var popularDays = CommonOptions.Range(new Option<double>("--popular-days") { Description = "Popular window in days.", DefaultValueFactory = _ => new CandidateGenerationOptions().PopularWindow.TotalDays }, 0.01, 36500);
+        var quotas = new Option<string?>("--quotas") { Description = "Reserved shares by source, such as wals=0.1,fresh=0.05 (others keep their defaults).", HelpName = "LIST" };
+        var weights = new Option<string?>("--weights") { Description = "Fusion weights by source, such as wals=1,popular=0.5 (others keep their defaults).", HelpName = "LIST" };
         var json = CommonOptions.Json();
         var command = new Command("evaluate-candidates", "Measure candidate generation: recall of each source and of the merged candidates at several counts, and ANN recall@100 against exact search.");
         data.AddTo(command);
@@ -43,6 +45,8 @@ public static class EvaluateCandidatesCommand
         command.Add(epochs);
         command.Add(freshDays);
         command.Add(popularDays);
+        command.Add(quotas);
+        command.Add(weights);
         wals.AddTo(command);
         command.Add(json);
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
@@ -62,6 +66,13 @@ public static class EvaluateCandidatesCommand
                 FreshWindow = TimeSpan.FromDays(parse.GetValue(freshDays)),
                 PopularWindow = TimeSpan.FromDays(parse.GetValue(popularDays)),
             };
+            Assign(generation, parse.GetValue(quotas), "--quotas", (o, v) => o.Quota = v);
+            Assign(generation, parse.GetValue(weights), "--weights", (o, v) => o.Weight = v);
+            if (generation.Validate() is { Count: > 0 } problems)
+            {
+                throw new CliException(problems[0]);
+            }
+
             var withTwoTower = !parse.GetValue(noTwoTower);
             if (!withTwoTower)
             {
@@ -110,6 +121,26 @@ public static class EvaluateCandidatesCommand
             return 0;
         }));
         return command;
+    }
+
+    private static void Assign(CandidateGenerationOptions options, string? text, string option, Action<CandidateSourceOptions, double> set)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return;
+        }
+
+        foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var pieces = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pieces.Length != 2 || !options.Sources.TryGetValue(pieces[0], out var source) ||
+                !double.TryParse(pieces[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+            {
+                throw new CliException($"{option}: '{part}' is not SOURCE=NUMBER with SOURCE one of {string.Join(", ", options.Sources.Keys)}.");
+            }
+
+            set(source, value);
+        }
     }
 
     private static TrainingSet BuildSet(DatasetPairs data, SplitProtocol protocol, int seed, RelevancePolicy policy, out EvaluationTask task)

@@ -94,6 +94,7 @@ public static class CandidateRecallEvaluation
         var enabled = generation.EnabledSources.Select(s => s.Key).ToHashSet(StringComparer.Ordinal);
         generators = [.. generators.Where(g => enabled.Contains(g.Name)).OrderBy(g => CandidateSources.Priority(g.Name))];
         var quotas = generation.EnabledSources.ToDictionary(s => s.Key, s => s.Value.Quota, StringComparer.Ordinal);
+        var weights = generation.EnabledSources.ToDictionary(s => s.Key, s => s.Value.Weight, StringComparer.Ordinal);
 
         var history = new List<(int Video, DateTimeOffset At)>[users.Count];
         foreach (var p in set.Split.Train)
@@ -131,7 +132,7 @@ public static class CandidateRecallEvaluation
                 lists.Add((generator.Name, await generator.GenerateAsync(request, max, cancellationToken).ConfigureAwait(false)));
             }
 
-            var all = CandidateMerger.Merge(lists, quotas, max, request.Excluded);
+            var all = CandidateMerger.Merge(lists, quotas, max, request.Excluded, weights);
             latencies.Add(clock.Elapsed.TotalMilliseconds);
 
             foreach (var (source, candidates) in lists)
@@ -144,7 +145,7 @@ public static class CandidateRecallEvaluation
 
             for (var c = 0; c < counts.Length; c++)
             {
-                var list = counts[c] == max ? all : CandidateMerger.Merge(lists, quotas, counts[c], request.Excluded);
+                var list = counts[c] == max ? all : CandidateMerger.Merge(lists, quotas, counts[c], request.Excluded, weights);
                 merged[c] += Recall(list.Select(x => x.VideoId), relevant, videos);
             }
 
