@@ -1,0 +1,118 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using VideoRec.Core.Scoring;
+using VideoRec.Scoring.Model;
+using static TorchSharp.torch;
+
+namespace VideoRec.Training.Scoring;
+
+/// <summary>
+/// The ranker in TorchSharp, computing exactly what <see cref="VideoRec.Scoring.Onnx.RankerOnnxExporter"/>'s graph
+/// computes: standardisation by the saved stats, DCN-v2 cross layers (DCN only), ReLU hidden layers and a two-logit
+/// head (relevance, watch fraction). <see cref="Forward"/> returns the logits <c>[batch, 2]</c>.
+/// </summary>
+public sealed class RankerModule : nn.Module
+{
+    private readonly Tensor _mean;
+    private readonly Tensor _std;
+    private readonly List<Linear> _cross = [];
+    private readonly List<Linear> _hidden = [];
+    private readonly Linear _head;
+
+    /// <summary>Creates the network with seeded Kaiming-uniform weights.</summary>
+    /// <param name="architecture">MLP or DCN-v2.</param>
+    /// <param name="features">The layout of the input rows.</param>
+    /// <param name="normalization">The stats the input is standardised with.</param>
+    /// <param name="hidden">Hidden widths.</param>
+    /// <param name="crossLayers">Cross layers (DCN only).</param>
+    /// <param name="generator">Seeded generator.</param>
+    public RankerModule(RankerArchitecture architecture, ScoringFeatures features, NormalizationStats normalization, IReadOnlyList<int> hidden, int crossLayers, Generator generator)
+        : base("ranker")
+    {
+        Architecture = architecture;
+        Features = features;
+        Normalization = normalization;
+        var f = features.Count;
+        _mean = tensor(normalization.Mean, [1, f]);
+        _std = tensor(normalization.Std, [1, f]);
+        if (architecture == RankerArchitecture.Dcn)
+        {
+            for (var i = 0; i < crossLayers; i++)
+            {
+                _cross.Add(Layer(f, f, generator, "cross" + i));
+            }
+        }
+
+        var width = f;
+        for (var i = 0; i < hidden.Count; i++)
+        {
+            _hidden.Add(Layer(width, hidden[i], generator, "hidden" + i));
+            width = hidden[i];
+        }
+
+        _head = Layer(width, RankerWeights.Heads, generator, "head");
+    }
+
+    /// <summary>The architecture.</summary>
+    public RankerArchitecture Architecture { get; }
+
+    /// <summary>The input layout.</summary>
+    public ScoringFeatures Features { get; }
+
+    /// <summary>The standardisation stats.</summary>
+    public NormalizationStats Normalization { get; }
+
+    /// <summary>Logits <c>[batch, 2]</c> (relevance, watch fraction) of raw rows <c>[batch, features]</c>.</summary>
+    public Tensor Forward(Tensor rows)
+    {
+        using var scope = NewDisposeScope();
+        var x0 = (rows - _mean) / _std;
+        var x = x0;
+        foreach (var cross in _cross)
+        {
+            x = x0 * cross.forward(x) + x;
+        }
+
+        foreach (var hidden in _hidden)
+        {
+            x = nn.functional.relu(hidden.forward(x));
+        }
+
+        return _head.forward(x).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The trained numbers as plain arrays, with the score weights.</summary>
+    public RankerWeights ToWeights(float relevanceWeight, float watchWeight)
+    {
+        static DenseLayer Copy(Linear l) => new(l.weight!.detach().cpu().data<float>().ToArray(), l.bias!.detach().cpu().data<float>().ToArray());
+        var weights = new RankerWeights(Architecture, Features, Normalization, [.. _cross.Select(Copy)], [.. _hidden.Select(Copy)], Copy(_head), relevanceWeight, watchWeight);
+        weights.Validate();
+        return weights;
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _mean.Dispose();
+            _std.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private Linear Layer(int inputs, int outputs, Generator generator, string name)
+    {
+        var linear = nn.Linear(inputs, outputs);
+        using (no_grad())
+        {
+            var bound = 1.0 / Math.Sqrt(inputs);
+            linear.weight!.uniform_(-bound, bound, generator);
+            linear.bias!.uniform_(-bound, bound, generator);
+        }
+
+        register_module(name, linear);
+        return linear;
+    }
+}

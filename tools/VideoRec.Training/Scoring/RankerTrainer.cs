@@ -1,0 +1,170 @@
+using TorchSharp;
+using VideoRec.Core.Common;
+using VideoRec.Core.Scoring;
+using VideoRec.Scoring.Model;
+using static TorchSharp.torch;
+
+namespace VideoRec.Training.Scoring;
+
+/// <summary>How one architecture did on the validation rows.</summary>
+/// <param name="Architecture">The architecture.</param>
+/// <param name="Ndcg">Mean nDCG@10 over validation requests (rows ranked by relevance probability).</param>
+/// <param name="LogLoss">Weighted validation log loss of the relevance head.</param>
+/// <param name="Auc">Validation ROC AUC of the relevance head.</param>
+/// <param name="BestEpoch">The epoch kept (lowest validation log loss).</param>
+public sealed record RankerCandidateResult(RankerArchitecture Architecture, double Ndcg, double LogLoss, double Auc, int BestEpoch);
+
+/// <summary>The chosen ranker and what the comparison found.</summary>
+/// <param name="Weights">The chosen architecture's weights (best epoch).</param>
+/// <param name="Results">Every architecture's validation figures, in training order.</param>
+/// <param name="Calibration">The chosen ranker's relevance probability against the observed rate in 10 buckets on validation.</param>
+public sealed record RankerTrainingResult(RankerWeights Weights, IReadOnlyList<RankerCandidateResult> Results, CalibrationBucket[] Calibration)
+{
+    /// <summary>The chosen architecture's figures.</summary>
+    public RankerCandidateResult Chosen => Results.First(r => r.Architecture == Weights.Architecture);
+}
+
+/// <summary>
+/// Trains the ranker with TorchSharp (our loop): weighted binary cross-entropy on relevance plus, weighted by
+/// <see cref="RankerOptions.WatchLossWeight"/>, binary cross-entropy of the watch-fraction head against the watch
+/// fraction; Adam; early stopping on validation log loss (patience 2). Each architecture of the options is trained
+/// and the one with the best validation nDCG@10 kept (log loss breaks ties). Seeded.
+/// </summary>
+public static class RankerTrainer
+{
+    /// <summary>Trains and selects.</summary>
+    /// <param name="features">The row layout.</param>
+    /// <param name="train">Training rows.</param>
+    /// <param name="validation">Validation rows (other requests than the training ones).</param>
+    /// <param name="options">Hyperparameters.</param>
+    /// <param name="cancellationToken">Cancels between batches.</param>
+    /// <exception cref="ArgumentException">Invalid options or data, or no positive training row.</exception>
+    public static RankerTrainingResult Fit(ScoringFeatures features, RankerData train, RankerData validation, RankerOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(features);
+        options.Validate();
+        train.Validate();
+        validation.Validate();
+        if (train.Features != features.Count || validation.Features != features.Count)
+        {
+            throw new ArgumentException($"The rows have {train.Features} and {validation.Features} features; the layout has {features.Count}.");
+        }
+
+        if (!train.Relevance.Any(l => l >= 0.5f))
+        {
+            throw new ArgumentException("The ranker's training rows hold no positive.");
+        }
+
+        TorchRuntime.Initialize(options.Threads);
+        var normalization = NormalizationStats.Compute(train.Rows, train.Features);
+        var results = new List<RankerCandidateResult>();
+        RankerWeights? best = null;
+        float[]? bestProbabilities = null;
+        foreach (var architecture in options.Architectures)
+        {
+            var (weights, epoch, probabilities) = FitOne(architecture, features, normalization, train, validation, options, cancellationToken);
+            var result = new RankerCandidateResult(architecture,
+                ScoringMetrics.GroupNdcg(probabilities, validation.Relevance, validation.GroupStarts, 10),
+                ScoringMetrics.LogLoss(probabilities, validation.Relevance),
+                ScoringMetrics.Auc(probabilities, validation.Relevance), epoch);
+            results.Add(result);
+            var chosen = best is null ? null : results.First(r => r.Architecture == best.Architecture);
+            if (chosen is null || result.Ndcg > chosen.Ndcg + 1e-9 || (Math.Abs(result.Ndcg - chosen.Ndcg) <= 1e-9 && result.LogLoss < chosen.LogLoss))
+            {
+                best = weights;
+                bestProbabilities = probabilities;
+            }
+        }
+
+        return new RankerTrainingResult(best!, results, ScoringMetrics.Calibration(bestProbabilities!, validation.Relevance));
+    }
+
+    /// <summary>Relevance probabilities of <paramref name="data"/> under <paramref name="module"/>.</summary>
+    public static float[] Predict(RankerModule module, RankerData data, int batchSize = 4096)
+    {
+        var output = new float[data.Count];
+        using var _ = no_grad();
+        for (var start = 0; start < data.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var n = Math.Min(batchSize, data.Count - start);
+            var x = tensor(data.Rows.AsSpan(start * data.Features, n * data.Features).ToArray(), [n, data.Features]);
+            var p = sigmoid(module.Forward(x).select(1, 0));
+            p.data<float>().CopyTo(output.AsSpan(start, n));
+        }
+
+        return output;
+    }
+
+    private static (RankerWeights Weights, int Epoch, float[] Probabilities) FitOne(RankerArchitecture architecture, ScoringFeatures features, NormalizationStats normalization,
+        RankerData train, RankerData validation, RankerOptions options, CancellationToken cancellationToken)
+    {
+        torch.manual_seed(Seeds.Derive(options.Seed, 11));
+        using var generator = new Generator((ulong)Seeds.Derive(options.Seed, 12 + (int)architecture));
+        using var module = new RankerModule(architecture, features, normalization, options.Hidden, options.CrossLayers, generator);
+        using var optimizer = optim.Adam(module.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        var random = new Random(Seeds.Derive(options.Seed, 13 + (int)architecture));
+        var order = Enumerable.Range(0, train.Count).ToArray();
+        var f = train.Features;
+        var batchRows = new float[options.BatchSize * f];
+        var batchRel = new float[options.BatchSize];
+        var batchWatch = new float[options.BatchSize];
+        var batchWeight = new float[options.BatchSize];
+        RankerWeights? best = null;
+        float[]? bestProbabilities = null;
+        var bestLoss = double.PositiveInfinity;
+        var bestEpoch = 0;
+        var patience = 0;
+        for (var epoch = 1; epoch <= options.Epochs && patience < 2; epoch++)
+        {
+            random.Shuffle(order);
+            module.train();
+            for (var start = 0; start < order.Length; start += options.BatchSize)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var n = Math.Min(options.BatchSize, order.Length - start);
+                for (var i = 0; i < n; i++)
+                {
+                    var r = order[start + i];
+                    train.Rows.AsSpan(r * f, f).CopyTo(batchRows.AsSpan(i * f, f));
+                    batchRel[i] = train.Relevance[r];
+                    batchWatch[i] = train.Watch[r];
+                    batchWeight[i] = train.Weight[r];
+                }
+
+                using var scope = NewDisposeScope();
+                var x = tensor(batchRows.AsSpan(0, n * f).ToArray(), [n, f]);
+                var weight = tensor(batchWeight.AsSpan(0, n).ToArray(), [n]);
+                var logits = module.Forward(x);
+                var loss = nn.functional.binary_cross_entropy_with_logits(logits.select(1, 0), tensor(batchRel.AsSpan(0, n).ToArray(), [n]), weight, reduction: nn.Reduction.Sum) / weight.sum();
+                if (options.WatchLossWeight > 0)
+                {
+                    var watch = nn.functional.binary_cross_entropy_with_logits(logits.select(1, 1), tensor(batchWatch.AsSpan(0, n).ToArray(), [n]), weight, reduction: nn.Reduction.Sum) / weight.sum();
+                    loss = loss + watch * options.WatchLossWeight;
+                }
+
+                optimizer.zero_grad();
+                loss.backward();
+                optimizer.step();
+            }
+
+            module.eval();
+            var probabilities = Predict(module, validation);
+            var validationLoss = ScoringMetrics.LogLoss(probabilities, validation.Relevance, validation.Weight);
+            if (validationLoss < bestLoss - 1e-6)
+            {
+                bestLoss = validationLoss;
+                best = module.ToWeights(options.RelevanceWeight, options.WatchWeight);
+                bestProbabilities = probabilities;
+                bestEpoch = epoch;
+                patience = 0;
+            }
+            else
+            {
+                patience++;
+            }
+        }
+
+        return (best!, bestEpoch, bestProbabilities!);
+    }
+}

@@ -1,0 +1,208 @@
+using System.Runtime.CompilerServices;
+using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.CandidateGeneration.Index;
+using VideoRec.Core.Common;
+using VideoRec.Core.Domain;
+using VideoRec.Core.Evaluation;
+using VideoRec.Core.Evaluation.Candidates;
+using VideoRec.Core.Evaluation.Pipeline;
+using VideoRec.Core.Feedback;
+using VideoRec.Core.Models.Wals;
+using VideoRec.Core.Scoring;
+using VideoRec.Scoring.Onnx;
+using VideoRec.Training.TwoTower;
+using VideoRec.TwoTower.Serving;
+
+namespace VideoRec.Training.Scoring;
+
+/// <summary>What one seed's pipeline run produced.</summary>
+/// <param name="Seed">The run's seed.</param>
+/// <param name="Ranker">The ranker comparison, the chosen weights and the calibration table.</param>
+/// <param name="TrainingRows">Ranker training rows.</param>
+/// <param name="ValidationRows">Ranker validation rows.</param>
+/// <param name="Merged">The merged candidates in the merger's fused order.</param>
+/// <param name="Scored">The same candidates ordered by the ranker (ONNX Runtime).</param>
+public sealed record PipelineRun(int Seed, RankerTrainingResult Ranker, int TrainingRows, int ValidationRows, CandidateListRecommender Merged, CandidateListRecommender Scored);
+
+/// <summary>
+/// The full offline pipeline for one split (candidates → scorer), with a training protocol that keeps the ranker's
+/// labels out of its retrieval features: each user's training pairs are split again 80/20 (seeded); WALS and the
+/// two-tower are trained on the 80% part, the real candidate generators run on that state (hard negatives), and the
+/// candidates are labelled by the 20% part; 10% of those users (seeded) validate. The ranker is exported to ONNX and
+/// scored with ONNX Runtime, as served. For evaluation the candidates and features come from the WALS and two-tower
+/// models the evaluation trained on the whole training part (the models the other rows of the table report), so the
+/// ranker meets retrieval scores of models trained on 25% more data than its training rows saw: the per-request
+/// z-scores and percentiles of those scores are the features that carry over.
+/// </summary>
+/// <param name="dataset">Catalogue and profiles.</param>
+/// <param name="titles">Video id → title embedding.</param>
+/// <param name="textModel">The title encoder's id.</param>
+/// <param name="textDimensions">Its width.</param>
+/// <param name="wals">WALS options (the inner model).</param>
+/// <param name="twoTower">Two-tower options (the inner model).</param>
+/// <param name="ranker">Ranker options.</param>
+/// <param name="generation">Candidate generation options.</param>
+/// <param name="policy">Relevance label.</param>
+/// <param name="walsFull">The evaluation's WALS factory (trained on the whole training part earlier in the run).</param>
+/// <param name="twoTowerFull">The evaluation's two-tower factory (likewise).</param>
+/// <param name="progress">Stage messages.</param>
+public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, float[]> titles, string textModel, int textDimensions, WalsOptions wals,
+    TwoTowerOptions twoTower, RankerOptions ranker, CandidateGenerationOptions generation, RelevancePolicy policy,
+    RememberingFactory walsFull, RememberingFactory twoTowerFull, IProgress<string>? progress = null)
+{
+    /// <summary>Share of each user's training pairs the inner retrieval models read.</summary>
+    public const double InnerRatio = 0.8;
+
+    /// <summary>Negatives sampled per training user.</summary>
+    public const int NegativesPerUser = 100;
+
+    /// <summary>Share of users whose rows validate the ranker.</summary>
+    public const double ValidationShare = 0.1;
+
+    private readonly ConditionalWeakTable<TrainingSet, PipelineRun> _runs = [];
+
+    /// <summary>Every run so far, in order.</summary>
+    public List<PipelineRun> Runs { get; } = [];
+
+    /// <summary>The run for <paramref name="set"/> (computed once per set).</summary>
+    public PipelineRun For(TrainingSet set, CancellationToken cancellationToken)
+    {
+        if (!_runs.TryGetValue(set, out var run))
+        {
+            run = Run(set, cancellationToken);
+            _runs.Add(set, run);
+            Runs.Add(run);
+        }
+
+        return run;
+    }
+
+    private PipelineRun Run(TrainingSet set, CancellationToken cancellationToken)
+    {
+        var table = set.Pairs;
+        var inner = Splitter.Stratified(set.Split.Train, InnerRatio, Seeds.Derive(set.Seed, 21));
+        var matrix = new FeedbackMatrixBuilder(policy, FeedbackWeights.Default).Build(table.Users.Count, table.Videos.Count, inner.Train, set.DurationSeconds);
+        var innerSet = new TrainingSet(table, inner, matrix, set.DurationSeconds, set.Seed);
+        progress?.Report($"seed {set.Seed}: inner WALS");
+        var innerWals = ((WalsRecommender)new WalsFactory(wals).Train(innerSet, cancellationToken)).Model;
+        progress?.Report($"seed {set.Seed}: inner two-tower");
+        var innerFactory = new TwoTowerFactory(dataset, titles, textModel, textDimensions, twoTower);
+        var innerTt = (EmbeddingRecommender)innerFactory.Train(innerSet, cancellationToken);
+        innerFactory.Last?.Model.Dispose();
+        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = innerTt.UserVectors.Length / table.Users.Count });
+
+        progress?.Report($"seed {set.Seed}: ranker rows");
+        var innerRequests = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation);
+        var labelled = Labels(inner.Test, set.DurationSeconds, table.Users.Count);
+        var users = labelled.Keys.Order().ToArray();
+        new Random(Seeds.Derive(set.Seed, 22)).Shuffle(users);
+        var validationCount = Math.Max(1, (int)Math.Round(users.Length * ValidationShare));
+        if (users.Length < 2)
+        {
+            throw new InsufficientDataException($"seed {set.Seed}: the ranker needs at least two users with held-in relevant videos; {users.Length} found.");
+        }
+
+        var trainUsers = users[validationCount..].Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
+        var validationUsers = users[..validationCount].Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
+        var trainRows = RankerRows.Build(innerRequests, trainUsers, NegativesPerUser, Seeds.Derive(set.Seed, 23), cancellationToken);
+        var validationRows = RankerRows.Build(innerRequests, validationUsers, null, Seeds.Derive(set.Seed, 24), cancellationToken);
+        progress?.Report($"seed {set.Seed}: ranker training");
+        var result = RankerTrainer.Fit(features, trainRows, validationRows, ranker with { Seed = set.Seed }, cancellationToken);
+
+        progress?.Report($"seed {set.Seed}: scoring");
+        var fullWals = ((WalsRecommender)(walsFull.Last ?? throw new InvalidOperationException("WALS must be trained before the pipeline."))).Model;
+        var fullTt = (EmbeddingRecommender)(twoTowerFull.Last ?? throw new InvalidOperationException("The two-tower must be trained before the pipeline."));
+        var requests = new OfflineRequests(dataset, table, set.Split.Train, policy, set.DurationSeconds, Models(fullWals, fullTt), features, generation);
+        using var scorer = OnnxScorer.Load(RankerOnnxExporter.ExportToBytes(result.Weights));
+        var assembler = new FeatureAssembler(requests.Videos);
+        var merged = new Dictionary<int, (int[], float[])>();
+        var scored = new Dictionary<int, (int[], float[])>();
+        var rows = new float[generation.MergedCount * features.Count];
+        var seen = new bool[table.Users.Count];
+        foreach (var p in set.Split.Train)
+        {
+            seen[p.User] = true;
+        }
+
+        for (var u = 0; u < table.Users.Count; u++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!seen[u])
+            {
+                continue;
+            }
+
+            var candidates = requests.Candidates(u, cancellationToken);
+            if (candidates.Count == 0)
+            {
+                continue;
+            }
+
+            var videos = candidates.Select(c => requests.Videos.IndexOf(c.VideoId)).ToArray();
+            merged[u] = (videos, [.. candidates.Select(c => (float)-c.Position)]);
+            assembler.Assemble(requests.User(u), candidates, rows);
+            var scores = new float[candidates.Count];
+            scorer.Score(rows, candidates.Count, scores);
+            scored[u] = (videos, scores);
+        }
+
+        return new PipelineRun(set.Seed, result, trainRows.Count, validationRows.Count,
+            new CandidateListRecommender("merged", table.Videos.Count, merged), new CandidateListRecommender("pipeline", table.Videos.Count, scored));
+    }
+
+    private Dictionary<int, Dictionary<int, float>> Labels(IReadOnlyList<PairRecord> heldIn, IReadOnlyList<double?> durations, int users)
+    {
+        var labels = new Dictionary<int, Dictionary<int, float>>();
+        foreach (var p in heldIn)
+        {
+            if (policy.Label(p, durations) != Relevance.Positive)
+            {
+                continue;
+            }
+
+            if (!labels.TryGetValue(p.User, out var set))
+            {
+                labels[p.User] = set = [];
+            }
+
+            set[p.Video] = (float)p.Feedback.WatchFraction(RelevancePolicy.DurationOf(p.Video, durations));
+        }
+
+        return labels;
+    }
+
+    private PipelineModels Models(WalsModel walsModel, EmbeddingRecommender tt)
+    {
+        var (users, videos, d) = tt.InnerProductVectors();
+        var ttDimensions = tt.VideoVectors.Length / Math.Max(1, tt.Videos);
+        return new PipelineModels(
+            [new RetrievalSpace(CandidateSources.TwoTower, users, videos, d, VectorMetric.InnerProduct),
+             new RetrievalSpace(CandidateSources.Wals, walsModel.UserFactors, walsModel.VideoFactors, walsModel.Factors, VectorMetric.InnerProduct)],
+            (tt.VideoVectors, ttDimensions),
+            (walsModel.UserFactors, walsModel.VideoFactors, walsModel.Factors),
+            (tt.UserVectors, tt.VideoVectors, ttDimensions),
+            titles);
+    }
+}
+
+/// <summary>The <c>merged</c> row of the evaluation: the merged candidates in the merger's fused order.</summary>
+/// <param name="pipeline">The shared pipeline (list the WALS and two-tower factories before this one).</param>
+public sealed class MergedCandidatesFactory(ScoredPipeline pipeline) : IModelFactory
+{
+    /// <inheritdoc />
+    public string Name => "merged";
+
+    /// <inheritdoc />
+    public Core.Models.IRecommenderModel Train(TrainingSet set, CancellationToken cancellationToken) => pipeline.For(set, cancellationToken).Merged;
+}
+
+/// <summary>The <c>pipeline</c> row of the evaluation: the merged candidates re-ordered by the ranker.</summary>
+/// <param name="pipeline">The shared pipeline (list the WALS and two-tower factories before this one).</param>
+public sealed class ScoredPipelineFactory(ScoredPipeline pipeline) : IModelFactory
+{
+    /// <inheritdoc />
+    public string Name => "pipeline";
+
+    /// <inheritdoc />
+    public Core.Models.IRecommenderModel Train(TrainingSet set, CancellationToken cancellationToken) => pipeline.For(set, cancellationToken).Scored;
+}
