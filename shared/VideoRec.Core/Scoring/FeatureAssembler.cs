@@ -15,7 +15,9 @@ namespace VideoRec.Core.Scoring;
 /// <c>*_percentile</c> = 1 for the best of them, 0 for the worst, evenly between; <c>search_title_cosine</c> = cosine
 /// of the search-history and title embeddings; <c>recent_tag_overlap</c> = ln(1 + number of the recent watches sharing
 /// a tag with the video); <c>tag_affinity</c> = mean over the video's tags of the share of recent watches carrying
-/// it; <c>reciprocal_rank_s</c> = 1 / (1 + rank in source s's list); <c>fused_score</c> = the merger's fused score × 60
+/// it; <c>popularity_gap</c> = the video's ln(1 + positives) minus the mean of the recent watches' (0 without recent
+/// watches); <c>upload_age_gap</c> = the same for ln(1 + days since upload) (0 when either side is unknown);
+/// <c>reciprocal_rank_s</c> = 1 / (1 + rank in source s's list); <c>fused_score</c> = the merger's fused score × 60
 /// (one first place = 1); <c>merged_log_position</c> = ln(1 + position).</para>
 /// <para>Missing inputs (no vector, unknown video, no profile) take the defaults described on
 /// <see cref="ScoringFeatures"/> and set their indicator; NaN and infinite inputs count as missing, finite ones are
@@ -32,7 +34,9 @@ public sealed class FeatureAssembler
     private readonly string[] _sources;
     private readonly int _features;
     private readonly int _tt, _ttZ, _ttPct, _ttMissing, _wals, _walsZ, _walsPct, _walsMissing, _search, _searchMissing;
-    private readonly int _langMatch, _langUnknown, _region, _overlap, _affinity, _fused, _position;
+    private readonly int _langMatch, _langUnknown, _region, _overlap, _affinity, _popularityGap, _ageGap, _fused, _position;
+    private float _recentLogPositives;
+    private float _recentLogAge;
     private readonly int[] _proposed, _reciprocal;
     private int[] _videoIndex = new int[1024];
     private float[] _keys = new float[1024];
@@ -53,6 +57,7 @@ public sealed class FeatureAssembler
         (_search, _searchMissing) = (At("search_title_cosine"), At("search_title_missing"));
         (_langMatch, _langUnknown, _region) = (At("language_match"), At("language_unknown"), At("region_allowed"));
         (_overlap, _affinity, _fused, _position) = (At("recent_tag_overlap"), At("tag_affinity"), At("fused_score"), At("merged_log_position"));
+        (_popularityGap, _ageGap) = (At("popularity_gap"), At("upload_age_gap"));
         _proposed = [.. _sources.Select(s => At("proposed_by_" + s))];
         _reciprocal = [.. _sources.Select(s => At("reciprocal_rank_" + s))];
     }
@@ -82,7 +87,7 @@ public sealed class FeatureAssembler
         WriteUser(user);
         var recent = ReadRecent(user);
         var userTt = user.TwoTower.Span;
-        var hasUserTt = _layout.Settings.TwoTowerDimensions > 0 && userTt.Length == _layout.Settings.TwoTowerDimensions && FeatureValues.Usable(userTt);
+        var hasUserTt = _videos.TwoTowerDimensions > 0 && userTt.Length == _videos.TwoTowerDimensions && FeatureValues.Usable(userTt);
         var userWals = user.Wals.Span;
         var hasUserWals = _videos.WalsFactors > 0 && userWals.Length == _videos.WalsFactors && FeatureValues.Usable(userWals);
         var search = user.SearchEmbedding.Span;
@@ -113,6 +118,11 @@ public sealed class FeatureAssembler
             row[_langMatch] = known && LanguagesMatch(language!, videoLanguage!) ? 1 : 0;
             row[_region] = _videos.AllowedIn(v, user.Country) ? 1 : 0;
             TagFeatures(row, v, recent);
+            if (recent > 0)
+            {
+                row[_popularityGap] = FeatureValues.Clean(_videos.LogPositives(v) - _recentLogPositives);
+                row[_ageGap] = FeatureValues.Clean(_videos.LogUploadAgeDays(v) - _recentLogAge);
+            }
 
             if (candidate is not null)
             {
@@ -164,6 +174,11 @@ public sealed class FeatureAssembler
             }
         }
 
+        if (d == 0)
+        {
+            missing = !(_videos.TwoTowerDimensions > 0 && user.TwoTower.Length == _videos.TwoTowerDimensions && FeatureValues.Usable(user.TwoTower.Span));
+        }
+
         row[At("user_twotower_missing")] = missing ? 1 : 0;
         row[At("user_age") + settings.AgeYears.Of(user.Profile?.Age is > 0 and < 130 ? user.Profile.Age : null)] = 1;
         var gender = user.Profile?.Gender?.Trim();
@@ -195,6 +210,21 @@ public sealed class FeatureAssembler
             }
         }
 
+        double positives = 0, ages = 0;
+        var aged = 0;
+        for (var r = 0; r < count; r++)
+        {
+            positives += _videos.LogPositives(_recent[r]);
+            var age = _videos.LogUploadAgeDays(_recent[r]);
+            if (float.IsFinite(age))
+            {
+                ages += age;
+                aged++;
+            }
+        }
+
+        _recentLogPositives = count == 0 ? 0 : (float)(positives / count);
+        _recentLogAge = aged == 0 ? float.NaN : (float)(ages / aged);
         return count;
     }
 

@@ -32,7 +32,8 @@ public readonly record struct FeatureBlock(string Name, FeatureGroup Group, int 
 /// made of named blocks (<see cref="Blocks"/>) in three groups: the user (two-tower embedding, age and gender one-hots,
 /// history length bucket), the video (two-tower embedding, duration, language, upload age, views, CTR, completion rate,
 /// popularity, trending) and the pair (two-tower and WALS scores with their per-request z-scores and percentiles,
-/// search-history × title cosine, language and region match, recent watches sharing a tag, tag affinity, and each
+/// search-history × title cosine, language and region match, recent watches sharing a tag, tag affinity, the gaps in
+/// popularity and upload age between the video and the recent watches, and each
 /// source's provenance: indicator and reciprocal rank, plus the fused score and merged position). Every feature that can
 /// be missing has a defined default and, where the absence says something, a <c>*_missing</c> indicator column.
 /// </summary>
@@ -91,6 +92,8 @@ public sealed class ScoringFeatures
         Add("region_allowed", FeatureGroup.Cross, 1);
         Add("recent_tag_overlap", FeatureGroup.Cross, 1);
         Add("tag_affinity", FeatureGroup.Cross, 1);
+        Add("popularity_gap", FeatureGroup.Cross, 1);
+        Add("upload_age_gap", FeatureGroup.Cross, 1);
         foreach (var source in settings.Sources)
         {
             Add("proposed_by_" + source, FeatureGroup.Cross, 1);

@@ -19,6 +19,8 @@ public sealed class VideoFeatureTable
     private readonly float[] _titles;
     private readonly bool[] _hasTitle;
     private readonly int[][] _tags;
+    private readonly float[] _logAgeDays;
+    private readonly int _positivesColumn;
     private readonly string?[] _languages;
     private readonly IReadOnlyList<string>[] _regions;
 
@@ -28,8 +30,10 @@ public sealed class VideoFeatureTable
     /// <param name="now">The time upload ages are measured at.</param>
     /// <param name="walsFactors">Width of the WALS vectors (0 without WALS).</param>
     /// <param name="textDimensions">Width of title and search embeddings (0 without text).</param>
-    /// <exception cref="ArgumentException">Two videos share an id, or a width is negative.</exception>
-    public VideoFeatureTable(ScoringFeatures layout, IReadOnlyList<VideoScoringInput> videos, DateTimeOffset now, int walsFactors, int textDimensions)
+    /// <param name="twoTowerDimensions">Width of the two-tower embeddings the <c>twotower_score</c> reads; <c>null</c> takes the
+    /// layout's embedding width. It may be set when the layout leaves the raw embeddings out (width 0) but the score is wanted.</param>
+    /// <exception cref="ArgumentException">Two videos share an id, a width is negative, or the layout's embedding width is neither 0 nor <paramref name="twoTowerDimensions"/>.</exception>
+    public VideoFeatureTable(ScoringFeatures layout, IReadOnlyList<VideoScoringInput> videos, DateTimeOffset now, int walsFactors, int textDimensions, int? twoTowerDimensions = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(videos);
@@ -42,7 +46,15 @@ public sealed class VideoFeatureTable
         BlockOffset = video[0].Offset;
         BlockWidth = video.Sum(b => b.Width);
         var n = videos.Count;
-        var d = layout.Settings.TwoTowerDimensions;
+        var blockDimensions = layout.Settings.TwoTowerDimensions;
+        var d = twoTowerDimensions ?? blockDimensions;
+        ArgumentOutOfRangeException.ThrowIfNegative(d, nameof(twoTowerDimensions));
+        if (blockDimensions != 0 && blockDimensions != d)
+        {
+            throw new ArgumentException($"The layout's two-tower embedding blocks are {blockDimensions} wide; the vectors are {d}.", nameof(twoTowerDimensions));
+        }
+
+        TwoTowerDimensions = d;
         _blocks = new float[n * BlockWidth];
         _twoTower = new float[n * d];
         _hasTwoTower = new bool[n];
@@ -51,9 +63,11 @@ public sealed class VideoFeatureTable
         _titles = new float[n * textDimensions];
         _hasTitle = new bool[n];
         _tags = new int[n][];
+        _logAgeDays = new float[n];
         _languages = new string?[n];
         _regions = new IReadOnlyList<string>[n];
         var tagIds = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        _positivesColumn = layout.Offset("video_log_positives") - BlockOffset;
         _default = new float[BlockWidth];
         WriteDefaults(_default);
         for (var v = 0; v < n; v++)
@@ -70,7 +84,11 @@ public sealed class VideoFeatureTable
             if (_hasTwoTower[v])
             {
                 input.TwoTower.Span.CopyTo(_twoTower.AsSpan(v * d, d));
-                input.TwoTower.Span.CopyTo(block.Slice(Local("video_twotower_embedding"), d));
+                if (blockDimensions > 0)
+                {
+                    input.TwoTower.Span.CopyTo(block.Slice(Local("video_twotower_embedding"), d));
+                }
+
                 block[Local("video_twotower_missing")] = 0;
             }
 
@@ -94,6 +112,7 @@ public sealed class VideoFeatureTable
             block[Local("video_language_missing")] = _languages[v] is null ? 1 : 0;
             double? ageDays = catalogue?.UploadedAt is { } at ? Math.Max(0, (now - at).TotalDays) : null;
             OneHot(block, "video_upload_age", layout.Settings.UploadAgeDays.Of(ageDays));
+            _logAgeDays[v] = ageDays is { } days && double.IsFinite(days) ? FeatureValues.Log1p(days) : float.NaN;
             var a = input.Activity;
             block[Local("video_log_views")] = FeatureValues.Log1p(a.Views);
             if (a.Impressions > 0)
@@ -124,6 +143,9 @@ public sealed class VideoFeatureTable
     /// <summary>Number of distinct tags (tag ids are 0 to <see cref="Tags"/> − 1).</summary>
     public int Tags { get; }
 
+    /// <summary>Width of the two-tower vectors the score reads (0 without them).</summary>
+    public int TwoTowerDimensions { get; }
+
     /// <summary>Width of the WALS vectors.</summary>
     public int WalsFactors { get; }
 
@@ -145,7 +167,7 @@ public sealed class VideoFeatureTable
     /// <summary>The two-tower embedding of video <paramref name="video"/>, empty when missing.</summary>
     public ReadOnlySpan<float> TwoTower(int video)
     {
-        var d = Layout.Settings.TwoTowerDimensions;
+        var d = TwoTowerDimensions;
         return video >= 0 && _hasTwoTower[video] ? _twoTower.AsSpan(video * d, d) : default;
     }
 
@@ -157,6 +179,12 @@ public sealed class VideoFeatureTable
 
     /// <summary>The tag ids of video <paramref name="video"/>, ascending.</summary>
     public ReadOnlySpan<int> TagIds(int video) => video >= 0 ? _tags[video] : default;
+
+    /// <summary>ln(1 + days since upload) of video <paramref name="video"/>; NaN when unknown.</summary>
+    public float LogUploadAgeDays(int video) => video >= 0 ? _logAgeDays[video] : float.NaN;
+
+    /// <summary>ln(1 + relevant pairs) of video <paramref name="video"/> (its <c>video_log_positives</c>); 0 for an unknown video.</summary>
+    public float LogPositives(int video) => Block(video)[_positivesColumn];
 
     /// <summary>The main language of video <paramref name="video"/>; <c>null</c> when unknown.</summary>
     public string? Language(int video) => video >= 0 ? _languages[video] : null;

@@ -29,7 +29,8 @@ public sealed record DenseLayer(float[] Weight, float[] Bias)
 
 /// <summary>
 /// A trained ranker as plain arrays, the form the ONNX exporter takes: standardisation, cross layers (DCN only),
-/// hidden layers and a two-logit head (relevance, watch fraction). The served score is
+/// hidden layers and a two-logit head (relevance, watch fraction), plus a wide linear part of the standardised row added
+/// to the logits. The served score is
 /// <see cref="RelevanceWeight"/>·σ(relevance logit) + <see cref="WatchWeight"/>·σ(watch logit).
 /// </summary>
 /// <param name="Architecture">MLP or DCN-v2.</param>
@@ -38,10 +39,11 @@ public sealed record DenseLayer(float[] Weight, float[] Bias)
 /// <param name="Cross">Cross layers, each <c>[features, features]</c> (empty for the MLP).</param>
 /// <param name="Hidden">Hidden layers, ReLU after each.</param>
 /// <param name="Head">The output layer, <c>[2, last width]</c>: relevance and watch-fraction logits.</param>
+/// <param name="Wide">The wide part (Cheng et al., 2016): a linear map <c>[2, features]</c> of the standardised row added to the logits, so a linear blend of the features (such as of the retrieval scores) is there from the start; no bias.</param>
 /// <param name="RelevanceWeight">Weight of the relevance probability in the score.</param>
 /// <param name="WatchWeight">Weight of the expected watch fraction in the score.</param>
 public sealed record RankerWeights(RankerArchitecture Architecture, ScoringFeatures Features, NormalizationStats Normalization,
-    IReadOnlyList<DenseLayer> Cross, IReadOnlyList<DenseLayer> Hidden, DenseLayer Head, float RelevanceWeight, float WatchWeight)
+    IReadOnlyList<DenseLayer> Cross, IReadOnlyList<DenseLayer> Hidden, DenseLayer Head, DenseLayer Wide, float RelevanceWeight, float WatchWeight)
 {
     /// <summary>Number of head outputs: relevance and watch fraction.</summary>
     public const int Heads = 2;
@@ -74,6 +76,7 @@ public sealed record RankerWeights(RankerArchitecture Architecture, ScoringFeatu
         }
 
         Check(Head, width, Heads, "head");
+        Check(Wide, f, Heads, "wide");
         if (!float.IsFinite(RelevanceWeight) || !float.IsFinite(WatchWeight) || RelevanceWeight < 0 || WatchWeight < 0 || RelevanceWeight + WatchWeight <= 0)
         {
             throw new ArgumentException($"The score weights ({RelevanceWeight}, {WatchWeight}) must be finite, non-negative and not both 0.");

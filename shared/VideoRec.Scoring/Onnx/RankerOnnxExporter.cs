@@ -15,7 +15,8 @@ namespace VideoRec.Scoring.Onnx;
 /// <remarks>
 /// <para>Input <c>features</c> float <c>[batch, features]</c> (raw rows from <see cref="Core.Scoring.FeatureAssembler"/>;
 /// batch is dynamic). Graph: Sub mean, Div std (standardisation); per cross layer Gemm (transB), Mul by the
-/// standardised input, Add the layer's input; per hidden layer Gemm, Relu; head Gemm → <c>logits</c> [batch, 2];
+/// standardised input, Add the layer's input; per hidden layer Gemm, Relu; head Gemm plus the wide part (Gemm of the
+/// standardised input, no bias) → <c>logits</c> [batch, 2];
 /// Sigmoid → output <c>probabilities</c> float [batch, 2] (relevance, watch fraction); MatMul by the score weights →
 /// output <c>score</c> float [batch, 1].</para>
 /// <para>Metadata: <see cref="FeaturesKey"/> (layout JSON), <see cref="NormalizationKey"/> (stats JSON),
@@ -79,7 +80,10 @@ public static class RankerOnnxExporter
 
         Initializer(graph, "head/weight", weights.Head.Weight, weights.Head.Out, weights.Head.In);
         Initializer(graph, "head/bias", weights.Head.Bias, weights.Head.Out);
-        var logits = Node(graph, "Gemm", "logits", [x, "head/weight", "head/bias"], Int("transB", 1));
+        Node(graph, "Gemm", "deep_logits", [x, "head/weight", "head/bias"], Int("transB", 1));
+        Initializer(graph, "wide/weight", weights.Wide.Weight, weights.Wide.Out, weights.Wide.In);
+        Node(graph, "Gemm", "wide_logits", [x0, "wide/weight"], Int("transB", 1));
+        var logits = Node(graph, "Add", "logits", ["deep_logits", "wide_logits"]);
         Node(graph, "Sigmoid", ProbabilitiesName, [logits]);
         Initializer(graph, "score/weights", [weights.RelevanceWeight, weights.WatchWeight], RankerWeights.Heads, 1);
         Node(graph, "MatMul", ScoreName, [ProbabilitiesName, "score/weights"]);

@@ -52,8 +52,8 @@ public sealed class FeatureAssemblerTests
         }
 
         Assert.Equal(Layout.Count, end);
-        // user 2+1+8+4+9+1, video 2+1+7+1+9+7, cross 15 + 2 per source (6) + 2
-        Assert.Equal(25 + 27 + 29, Layout.Count);
+        // user 2+1+8+4+9+1, video 2+1+7+1+9+7, cross 17 + 2 per source (6) + 2
+        Assert.Equal(25 + 27 + 31, Layout.Count);
         Assert.Equal(Layout.Count, Layout.ColumnNames().Length);
         Assert.Equal("user_twotower_embedding[1]", Layout.ColumnNames()[1]);
     }
@@ -148,6 +148,13 @@ public sealed class FeatureAssemblerTests
         Assert.Equal(0f, At(rows, 1, "recent_tag_overlap"));
         Assert.Equal(0f, At(rows, 1, "tag_affinity"));
 
+        // Recent watches' mean ln(1 + positives): (ln 1 + ln 3) / 2; their mean ln(1 + upload age): c has none, a is 10 days old.
+        Assert.Equal(MathF.Log(3) / 2, At(rows, 0, "popularity_gap"), 5);
+        Assert.Equal(-MathF.Log(3) / 2, At(rows, 1, "popularity_gap"), 5);
+        Assert.Equal(-MathF.Log(3) / 2, At(rows, 2, "popularity_gap"), 5);
+        Assert.Equal(0f, At(rows, 0, "upload_age_gap"), 5);
+        Assert.Equal(0f, At(rows, 1, "upload_age_gap")); // b's upload time is unknown
+
         // Provenance.
         Assert.Equal([1f, 1f], [At(rows, 0, "proposed_by_wals"), At(rows, 0, "reciprocal_rank_wals")]);
         Assert.Equal([1f, 0.5f], [At(rows, 0, "proposed_by_twotower"), At(rows, 0, "reciprocal_rank_twotower")]);
@@ -196,6 +203,23 @@ public sealed class FeatureAssemblerTests
         Assert.True(table.TwoTower(0).IsEmpty);
         Assert.True(table.Wals(0).IsEmpty);
         Assert.Equal(-1, table.IndexOf("zzz"));
+    }
+
+    [Fact]
+    public void Without_the_embedding_blocks_the_two_tower_score_is_still_computed()
+    {
+        var layout = new ScoringFeatures(new ScoringFeatureSettings());
+        var table = new VideoFeatureTable(layout, [new("a", null, default, new float[] { 0.6f, 0.8f })], Now, walsFactors: 0, textDimensions: 0, twoTowerDimensions: 2);
+        var rows = new float[layout.Count];
+
+        new FeatureAssembler(table).Assemble(User(), [new MergedCandidate("a", 0, [], 0)], rows);
+
+        Assert.Throws<KeyNotFoundException>(() => layout["user_twotower_embedding"]);
+        Assert.Equal(0.6f, rows[layout.Offset("twotower_score")], 6);
+        Assert.Equal(0, rows[layout.Offset("twotower_score_missing")]);
+        Assert.Equal(0, rows[layout.Offset("user_twotower_missing")]);
+        Assert.Equal(0, rows[layout.Offset("video_twotower_missing")]);
+        Assert.Throws<ArgumentException>(() => new VideoFeatureTable(Layout, [], Now, 0, 0, twoTowerDimensions: 3));
     }
 
     [Fact]

@@ -48,6 +48,8 @@ public static class EvaluateCommand
         };
         var noColdStart = new Option<bool>("--no-cold-start") { Description = "Skip the new-user and new-video measurements (run on the first seed when twotower is evaluated)." };
         var pipeline = new Option<bool>("--pipeline") { Description = "Add the full pipeline: the merged candidates (fused order) and the candidates re-ordered by the ranker, trained per seed on inner-split labels (about 1.5 min more per seed on ML-100K; needs wals and twotower)." };
+        var innerRatio = CommonOptions.Range(new Option<double>("--ranker-inner-ratio") { Description = "With --pipeline: share of each user's training pairs the ranker's inner retrieval models read; the rest labels its rows.", DefaultValueFactory = _ => 0.8 }, 0.5, 0.95);
+        var listwise = CommonOptions.Range(new Option<double>("--ranker-listwise") { Description = "With --pipeline: weight of the ranker's listwise (per-request softmax cross-entropy) loss term beside the pointwise one.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ListwiseWeight }, 0, 100);
         var epochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs (early stopping on validation Recall@10).", DefaultValueFactory = _ => new TwoTowerOptions().Epochs }, 1, 1000);
         var command = new Command("evaluate", "Train and evaluate every model (WALS, popularity, random, two-tower and the WALS + two-tower blend) on each seed and report the mean and spread; then the cold-start measurements.");
         data.AddTo(command);
@@ -57,6 +59,8 @@ public static class EvaluateCommand
         command.Add(models);
         command.Add(noColdStart);
         command.Add(pipeline);
+        command.Add(innerRatio);
+        command.Add(listwise);
         command.Add(epochs);
         wals.AddTo(command);
         command.Add(json);
@@ -82,7 +86,8 @@ public static class EvaluateCommand
             var twoTowerOptions = new TwoTowerOptions { Epochs = parse.GetValue(epochs), Relevance = request.Relevance };
             var factories = TwoTowerEvaluation.Factories(names, walsOptions, () =>
                 new TwoTowerFactory(import.Dataset, titles, MiniLmEmbeddingGenerator.DefaultModelId, MiniLmEmbeddingGenerator.Dimensions, twoTowerOptions));
-            var scored = parse.GetValue(pipeline) ? PipelineEvaluation.Add(factories, import.Dataset, titles, walsOptions, twoTowerOptions, request.Relevance) : null;
+            var scored = parse.GetValue(pipeline) ? PipelineEvaluation.Add(factories, import.Dataset, titles, walsOptions, twoTowerOptions, request.Relevance,
+                new VideoRec.Training.Scoring.RankerOptions { ListwiseWeight = parse.GetValue(listwise) }, parse.GetValue(innerRatio)) : null;
             var report = Run(pairs, options, factories, cancellationToken);
             AnsiConsole.Write(Rendering.Metrics(report));
             var output = report.ToJson();

@@ -24,7 +24,7 @@ public static class PipelineEvaluation
     /// <summary>Appends the two pipeline factories to <paramref name="factories"/> (which must hold the WALS and two-tower factories).</summary>
     /// <exception cref="CliException">WALS or the two-tower is not among the models.</exception>
     public static ScoredPipeline Add(List<IModelFactory> factories, Dataset dataset, IReadOnlyDictionary<string, float[]> titles, WalsOptions wals,
-        TwoTowerOptions twoTower, RelevancePolicy policy, RankerOptions? ranker = null)
+        TwoTowerOptions twoTower, RelevancePolicy policy, RankerOptions? ranker = null, double innerRatio = 0.8)
     {
         var walsFactory = factories.OfType<RememberingFactory>().FirstOrDefault(f => f.Name == "wals");
         var twoTowerFactory = factories.OfType<RememberingFactory>().FirstOrDefault(f => f.Name == "twotower");
@@ -34,7 +34,7 @@ public static class PipelineEvaluation
         }
 
         var pipeline = new ScoredPipeline(dataset, titles, MiniLmEmbeddingGenerator.DefaultModelId, MiniLmEmbeddingGenerator.Dimensions, wals, twoTower,
-            ranker ?? new RankerOptions(), new CandidateGenerationOptions { FreshWindow = FreshWindow }, policy, walsFactory, twoTowerFactory);
+            ranker ?? new RankerOptions(), new CandidateGenerationOptions { FreshWindow = FreshWindow }, policy, walsFactory, twoTowerFactory) { InnerRatio = innerRatio };
         factories.Add(new MergedCandidatesFactory(pipeline));
         factories.Add(new ScoredPipelineFactory(pipeline));
         return pipeline;
@@ -61,8 +61,14 @@ public static class PipelineEvaluation
                 };
             }
 
+            foreach (var (name, ndcg) in run.ValidationBaselines)
+            {
+                comparison.AddRow(run.Seed.ToString(CultureInfo.InvariantCulture), $"[grey]{name} order[/]", F(ndcg), "", "", "", "");
+            }
+
             runs.Add(new JsonObject
             {
+                ["baselines"] = new JsonObject(run.ValidationBaselines.Select(b => KeyValuePair.Create(b.Key, R(b.Value)))),
                 ["seed"] = run.Seed,
                 ["chosen"] = run.Ranker.Weights.Architecture.ToString().ToLowerInvariant(),
                 ["architectures"] = architectures,

@@ -9,7 +9,8 @@ namespace VideoRec.Training.Scoring;
 /// <summary>
 /// The ranker in TorchSharp, computing exactly what <see cref="VideoRec.Scoring.Onnx.RankerOnnxExporter"/>'s graph
 /// computes: standardisation by the saved stats, DCN-v2 cross layers (DCN only), ReLU hidden layers and a two-logit
-/// head (relevance, watch fraction). <see cref="Forward"/> returns the logits <c>[batch, 2]</c>.
+/// head (relevance, watch fraction), plus the wide linear part of the standardised row (initialised to 0).
+/// <see cref="Forward"/> returns the logits <c>[batch, 2]</c>.
 /// </summary>
 public sealed class RankerModule : nn.Module
 {
@@ -18,6 +19,7 @@ public sealed class RankerModule : nn.Module
     private readonly List<Linear> _cross = [];
     private readonly List<Linear> _hidden = [];
     private readonly Linear _head;
+    private readonly Linear _wide;
 
     /// <summary>Creates the network with seeded Kaiming-uniform weights.</summary>
     /// <param name="architecture">MLP or DCN-v2.</param>
@@ -51,6 +53,13 @@ public sealed class RankerModule : nn.Module
         }
 
         _head = Layer(width, RankerWeights.Heads, generator, "head");
+        _wide = nn.Linear(f, RankerWeights.Heads, hasBias: false);
+        using (no_grad())
+        {
+            _wide.weight!.zero_();
+        }
+
+        register_module("wide", _wide);
     }
 
     /// <summary>The architecture.</summary>
@@ -78,14 +87,15 @@ public sealed class RankerModule : nn.Module
             x = nn.functional.relu(hidden.forward(x));
         }
 
-        return _head.forward(x).MoveToOuterDisposeScope();
+        return (_head.forward(x) + _wide.forward(x0)).MoveToOuterDisposeScope();
     }
 
     /// <summary>The trained numbers as plain arrays, with the score weights.</summary>
     public RankerWeights ToWeights(float relevanceWeight, float watchWeight)
     {
         static DenseLayer Copy(Linear l) => new(l.weight!.detach().cpu().data<float>().ToArray(), l.bias!.detach().cpu().data<float>().ToArray());
-        var weights = new RankerWeights(Architecture, Features, Normalization, [.. _cross.Select(Copy)], [.. _hidden.Select(Copy)], Copy(_head), relevanceWeight, watchWeight);
+        var wide = new DenseLayer(_wide.weight!.detach().cpu().data<float>().ToArray(), new float[RankerWeights.Heads]);
+        var weights = new RankerWeights(Architecture, Features, Normalization, [.. _cross.Select(Copy)], [.. _hidden.Select(Copy)], Copy(_head), wide, relevanceWeight, watchWeight);
         weights.Validate();
         return weights;
     }

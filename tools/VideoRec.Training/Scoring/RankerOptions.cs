@@ -29,6 +29,13 @@ public sealed record RankerOptions
     /// <summary>Weight of the watch-fraction head's loss (0 trains only the relevance head). Default 0.25.</summary>
     public double WatchLossWeight { get; init; } = 0.25;
 
+    /// <summary>
+    /// Weight of a listwise term added to the pointwise cross-entropy: the softmax cross-entropy of each request's
+    /// positives against its whole candidate list (sampled negatives counted by their weight), which rewards the order
+    /// within a request rather than the level across requests. 0 turns it off. Default 0.
+    /// </summary>
+    public double ListwiseWeight { get; init; }
+
     /// <summary>Score weight of the relevance probability. Default 1.</summary>
     public float RelevanceWeight { get; init; } = 1f;
 
@@ -45,7 +52,7 @@ public sealed record RankerOptions
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (Architectures.Count == 0 || Hidden.Any(h => h < 1) || CrossLayers < 0 || Epochs < 1 || BatchSize < 1 || !(LearningRate > 0) || WeightDecay < 0 || WatchLossWeight < 0)
+        if (Architectures.Count == 0 || Hidden.Any(h => h < 1) || CrossLayers < 0 || Epochs < 1 || BatchSize < 1 || !(LearningRate > 0) || WeightDecay < 0 || WatchLossWeight < 0 || ListwiseWeight < 0)
         {
             throw new ArgumentException("Ranker options: at least one architecture, hidden widths ≥ 1, cross layers ≥ 0, epochs and batch size ≥ 1, a positive learning rate, non-negative weight decay and watch loss weight.");
         }

@@ -96,6 +96,65 @@ public static class RankerTrainer
         return output;
     }
 
+    /// <summary>One Adam step on the rows <paramref name="batch"/> (whole groups at <paramref name="bounds"/>).</summary>
+    private static void Step(RankerModule module, torch.optim.Optimizer optimizer, RankerData train, List<int> batch, List<(int Start, int Length)> bounds, RankerOptions options)
+    {
+        var f = train.Features;
+        var n = batch.Count;
+        var rows = new float[n * f];
+        var relevance = new float[n];
+        var watch = new float[n];
+        var weight = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            var r = batch[i];
+            train.Rows.AsSpan(r * f, f).CopyTo(rows.AsSpan(i * f, f));
+            relevance[i] = train.Relevance[r];
+            watch[i] = train.Watch[r];
+            weight[i] = train.Weight[r];
+        }
+
+        using var scope = NewDisposeScope();
+        var w = tensor(weight, [n]);
+        var y = tensor(relevance, [n]);
+        var logits = module.Forward(tensor(rows, [n, f]));
+        var relevant = logits.select(1, 0);
+        var loss = nn.functional.binary_cross_entropy_with_logits(relevant, y, w, reduction: nn.Reduction.Sum) / w.sum();
+        if (options.WatchLossWeight > 0)
+        {
+            loss = loss + nn.functional.binary_cross_entropy_with_logits(logits.select(1, 1), tensor(watch, [n]), w, reduction: nn.Reduction.Sum) / w.sum() * options.WatchLossWeight;
+        }
+
+        if (options.ListwiseWeight > 0)
+        {
+            // Softmax cross-entropy of each list's positives against the whole list, sampled negatives counted by their weight:
+            // −mean over positives of (l_p − log Σ_j w_j·exp(l_j)).
+            var logWeights = w.log();
+            var listwise = new List<Tensor>();
+            foreach (var (start, length) in bounds)
+            {
+                var positives = relevance.AsSpan(start, length).Count(1f);
+                if (positives == 0)
+                {
+                    continue;
+                }
+
+                var l = relevant.narrow(0, start, length);
+                var normaliser = torch.logsumexp(l + logWeights.narrow(0, start, length), 0);
+                listwise.Add(-((l - normaliser) * y.narrow(0, start, length)).sum() / positives);
+            }
+
+            if (listwise.Count > 0)
+            {
+                loss = loss + torch.stack(listwise).mean() * options.ListwiseWeight;
+            }
+        }
+
+        optimizer.zero_grad();
+        loss.backward();
+        optimizer.step();
+    }
+
     private static (RankerWeights Weights, int Epoch, float[] Probabilities) FitOne(RankerArchitecture architecture, ScoringFeatures features, NormalizationStats normalization,
         RankerData train, RankerData validation, RankerOptions options, CancellationToken cancellationToken)
     {
@@ -104,12 +163,8 @@ public static class RankerTrainer
         using var module = new RankerModule(architecture, features, normalization, options.Hidden, options.CrossLayers, generator);
         using var optimizer = optim.Adam(module.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var random = new Random(Seeds.Derive(options.Seed, 13 + (int)architecture));
-        var order = Enumerable.Range(0, train.Count).ToArray();
+        var groups = Enumerable.Range(0, train.Groups).ToArray();
         var f = train.Features;
-        var batchRows = new float[options.BatchSize * f];
-        var batchRel = new float[options.BatchSize];
-        var batchWatch = new float[options.BatchSize];
-        var batchWeight = new float[options.BatchSize];
         RankerWeights? best = null;
         float[]? bestProbabilities = null;
         var bestLoss = double.PositiveInfinity;
@@ -117,35 +172,24 @@ public static class RankerTrainer
         var patience = 0;
         for (var epoch = 1; epoch <= options.Epochs && patience < 2; epoch++)
         {
-            random.Shuffle(order);
+            // Batches of whole groups (requests), shuffled, about BatchSize rows each, so the listwise term sees whole lists.
+            random.Shuffle(groups);
             module.train();
-            for (var start = 0; start < order.Length; start += options.BatchSize)
+            var g = 0;
+            while (g < groups.Length)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var n = Math.Min(options.BatchSize, order.Length - start);
-                for (var i = 0; i < n; i++)
+                var batch = new List<int>();
+                var bounds = new List<(int Start, int Length)>();
+                while (g < groups.Length && (batch.Count == 0 || batch.Count < options.BatchSize))
                 {
-                    var r = order[start + i];
-                    train.Rows.AsSpan(r * f, f).CopyTo(batchRows.AsSpan(i * f, f));
-                    batchRel[i] = train.Relevance[r];
-                    batchWatch[i] = train.Watch[r];
-                    batchWeight[i] = train.Weight[r];
+                    var (s, e) = (train.GroupStarts[groups[g]], train.GroupStarts[groups[g] + 1]);
+                    bounds.Add((batch.Count, e - s));
+                    batch.AddRange(Enumerable.Range(s, e - s));
+                    g++;
                 }
 
-                using var scope = NewDisposeScope();
-                var x = tensor(batchRows.AsSpan(0, n * f).ToArray(), [n, f]);
-                var weight = tensor(batchWeight.AsSpan(0, n).ToArray(), [n]);
-                var logits = module.Forward(x);
-                var loss = nn.functional.binary_cross_entropy_with_logits(logits.select(1, 0), tensor(batchRel.AsSpan(0, n).ToArray(), [n]), weight, reduction: nn.Reduction.Sum) / weight.sum();
-                if (options.WatchLossWeight > 0)
-                {
-                    var watch = nn.functional.binary_cross_entropy_with_logits(logits.select(1, 1), tensor(batchWatch.AsSpan(0, n).ToArray(), [n]), weight, reduction: nn.Reduction.Sum) / weight.sum();
-                    loss = loss + watch * options.WatchLossWeight;
-                }
-
-                optimizer.zero_grad();
-                loss.backward();
-                optimizer.step();
+                Step(module, optimizer, train, batch, bounds, options);
             }
 
             module.eval();

@@ -117,7 +117,7 @@ public sealed class OfflineRequests
         Videos = new VideoFeatureTable(features, [.. Enumerable.Range(0, videos.Count).Select(v => new VideoScoringInput(videos[v], dataset.Videos.GetValueOrDefault(videos[v]), activity[v],
             tt is { } t2 ? t2.Videos.AsMemory(v * t2.Dimensions, t2.Dimensions) : default,
             wals is { } w ? w.Videos.AsMemory(v * w.Factors, w.Factors) : default,
-            models.Titles.TryGetValue(videos[v], out var title) ? title : default))], Now, wals?.Factors ?? 0, textDimensions);
+            models.Titles.TryGetValue(videos[v], out var title) ? title : default))], Now, wals?.Factors ?? 0, textDimensions, tt?.Dimensions ?? 0);
     }
 
     /// <summary>The "now" of every request: the last readable timestamp.</summary>
