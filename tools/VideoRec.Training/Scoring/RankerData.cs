@@ -19,6 +19,32 @@ public sealed record RankerData(float[] Rows, int Features, float[] Relevance, f
     /// <summary>Number of groups.</summary>
     public int Groups => GroupStarts.Length - 1;
 
+    /// <summary>The rows of <paramref name="parts"/> one after the other (groups kept).</summary>
+    /// <exception cref="ArgumentException">No part, or parts of different widths.</exception>
+    public static RankerData Concat(IReadOnlyList<RankerData> parts)
+    {
+        if (parts.Count == 0 || parts.Any(p => p.Features != parts[0].Features))
+        {
+            throw new ArgumentException("Concatenate at least one part, all of one width.");
+        }
+
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        var starts = new List<int> { 0 };
+        var offset = 0;
+        foreach (var part in parts)
+        {
+            starts.AddRange(part.GroupStarts.Skip(1).Select(s => s + offset));
+            offset += part.Count;
+        }
+
+        return new RankerData([.. parts.SelectMany(p => p.Rows)], parts[0].Features, [.. parts.SelectMany(p => p.Relevance)],
+            [.. parts.SelectMany(p => p.Watch)], [.. parts.SelectMany(p => p.Weight)], [.. starts]);
+    }
+
     /// <summary>Checks that lengths agree.</summary>
     /// <exception cref="ArgumentException">They do not.</exception>
     public void Validate()

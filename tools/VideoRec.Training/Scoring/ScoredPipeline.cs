@@ -55,8 +55,14 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
     /// <summary>Share of each user's training pairs the inner retrieval models read (the rest labels the ranker's rows). Default 0.8.</summary>
     public double InnerRatio { get; init; } = 0.8;
 
-    /// <summary>Negatives sampled per training user.</summary>
-    public const int NegativesPerUser = 100;
+    /// <summary>Negatives sampled per training user and fold. Default 100.</summary>
+    public int NegativesPerUser { get; init; } = 100;
+
+    /// <summary>
+    /// Inner splits (each with its own seed, retrieval models and labels) whose rows are pooled: more labelled rows at
+    /// the same inner ratio (cross-fitting). Validation rows come from the first. Default 1.
+    /// </summary>
+    public int LabelFolds { get; init; } = 1;
 
     /// <summary>Share of users whose rows validate the ranker.</summary>
     public const double ValidationShare = 0.1;
@@ -91,34 +97,48 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
     private PipelineRun Run(TrainingSet set, CancellationToken cancellationToken)
     {
         var table = set.Pairs;
-        var inner = Splitter.Stratified(set.Split.Train, InnerRatio, Seeds.Derive(set.Seed, 21));
-        var matrix = new FeedbackMatrixBuilder(policy, FeedbackWeights.Default).Build(table.Users.Count, table.Videos.Count, inner.Train, set.DurationSeconds);
-        var innerSet = new TrainingSet(table, inner, matrix, set.DurationSeconds, set.Seed);
-        progress?.Report($"seed {set.Seed}: inner WALS");
-        var innerWals = ((WalsRecommender)new WalsFactory(wals).Train(innerSet, cancellationToken)).Model;
-        progress?.Report($"seed {set.Seed}: inner two-tower");
-        var innerFactory = new TwoTowerFactory(dataset, titles, textModel, textDimensions, twoTower);
-        var innerTt = (EmbeddingRecommender)innerFactory.Train(innerSet, cancellationToken);
-        innerFactory.Last?.Model.Dispose();
-        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = IncludeEmbeddings ? innerTt.UserVectors.Length / table.Users.Count : 0 });
+        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = IncludeEmbeddings ? twoTower.Dimensions.Output : 0 });
 
-        progress?.Report($"seed {set.Seed}: ranker rows");
-        var innerRequests = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation);
-        var labelled = Labels(inner.Test, set.DurationSeconds, table.Users.Count);
-        var users = labelled.Keys.Order().ToArray();
-        new Random(Seeds.Derive(set.Seed, 22)).Shuffle(users);
-        var validationCount = Math.Max(1, (int)Math.Round(users.Length * ValidationShare));
+        // The same validation users for every fold: 10% of the users with a training history.
+        var users = set.Split.Train.Select(p => p.User).Distinct().Order().ToArray();
         if (users.Length < 2)
         {
-            throw new InsufficientDataException($"seed {set.Seed}: the ranker needs at least two users with held-in relevant videos; {users.Length} found.");
+            throw new InsufficientDataException($"seed {set.Seed}: the ranker needs at least two users with a training history; {users.Length} found.");
         }
 
-        var trainUsers = users[validationCount..].Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
-        var validationUsers = users[..validationCount].Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
-        var trainRows = RankerRows.Build(innerRequests, trainUsers, NegativesPerUser, Seeds.Derive(set.Seed, 23), cancellationToken);
-        var validationRows = RankerRows.Build(innerRequests, validationUsers, null, Seeds.Derive(set.Seed, 24), cancellationToken);
+        new Random(Seeds.Derive(set.Seed, 22)).Shuffle(users);
+        var validationCount = Math.Max(1, (int)Math.Round(users.Length * ValidationShare));
+        var validationSet = users[..validationCount].ToHashSet();
+        var trainParts = new List<RankerData>();
+        RankerData? validationRows = null;
+        for (var fold = 0; fold < LabelFolds; fold++)
+        {
+            var inner = Splitter.Stratified(set.Split.Train, InnerRatio, Seeds.Derive(set.Seed, 21 + 100 * fold));
+            var matrix = new FeedbackMatrixBuilder(policy, FeedbackWeights.Default).Build(table.Users.Count, table.Videos.Count, inner.Train, set.DurationSeconds);
+            var innerSet = new TrainingSet(table, inner, matrix, set.DurationSeconds, fold == 0 ? set.Seed : Seeds.Derive(set.Seed, 25 + fold));
+            progress?.Report($"seed {set.Seed}, fold {fold + 1}: inner WALS");
+            var innerWals = ((WalsRecommender)new WalsFactory(wals).Train(innerSet, cancellationToken)).Model;
+            progress?.Report($"seed {set.Seed}, fold {fold + 1}: inner two-tower");
+            var innerFactory = new TwoTowerFactory(dataset, titles, textModel, textDimensions, twoTower);
+            var innerTt = (EmbeddingRecommender)innerFactory.Train(innerSet, cancellationToken);
+            innerFactory.Last?.Model.Dispose();
+
+            progress?.Report($"seed {set.Seed}, fold {fold + 1}: ranker rows");
+            var innerRequests = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation);
+            var labelled = Labels(inner.Test, set.DurationSeconds, table.Users.Count);
+            var trainUsers = labelled.Keys.Where(u => !validationSet.Contains(u)).Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
+            trainParts.Add(RankerRows.Build(innerRequests, trainUsers, NegativesPerUser, Seeds.Derive(set.Seed, 23 + 100 * fold), cancellationToken));
+            if (fold == 0)
+            {
+                var validationUsers = labelled.Keys.Where(validationSet.Contains).Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
+                validationRows = RankerRows.Build(innerRequests, validationUsers, null, Seeds.Derive(set.Seed, 24), cancellationToken);
+            }
+        }
+
+        var trainRows = RankerData.Concat(trainParts);
+        var validation = validationRows!;
         progress?.Report($"seed {set.Seed}: ranker training");
-        var result = RankerTrainer.Fit(features, trainRows, validationRows, ranker with { Seed = set.Seed }, cancellationToken);
+        var result = RankerTrainer.Fit(features, trainRows, validation, ranker with { Seed = set.Seed }, cancellationToken);
 
         progress?.Report($"seed {set.Seed}: scoring");
         var fullWals = ((WalsRecommender)(walsFull.Last ?? throw new InvalidOperationException("WALS must be trained before the pipeline."))).Model;
@@ -157,13 +177,13 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
             scored[u] = (videos, scores);
         }
 
-        return new PipelineRun(set.Seed, result, trainRows.Count, validationRows.Count,
+        return new PipelineRun(set.Seed, result, trainRows.Count, validation.Count,
             new CandidateListRecommender("merged", table.Videos.Count, merged), new CandidateListRecommender("pipeline", table.Videos.Count, scored),
             new Dictionary<string, double>(StringComparer.Ordinal)
             {
-                [CandidateSources.Wals] = ColumnNdcg(validationRows, features.Offset("wals_score"), 1),
-                [CandidateSources.TwoTower] = ColumnNdcg(validationRows, features.Offset("twotower_score"), 1),
-                ["merged"] = ColumnNdcg(validationRows, features.Offset("merged_log_position"), -1),
+                [CandidateSources.Wals] = ColumnNdcg(validation, features.Offset("wals_score"), 1),
+                [CandidateSources.TwoTower] = ColumnNdcg(validation, features.Offset("twotower_score"), 1),
+                ["merged"] = ColumnNdcg(validation, features.Offset("merged_log_position"), -1),
             });
     }
 
