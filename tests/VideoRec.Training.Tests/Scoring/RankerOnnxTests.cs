@@ -30,7 +30,9 @@ public sealed class RankerOnnxTests
         {
             using var logits = module.Forward(tensor(batch, [64, rows.Features]));
             using var p = sigmoid(logits);
-            using var combined = p.select(1, 0) * 0.7f + p.select(1, 1) * 0.3f;
+            using var relevanceWeight = 0.7f.ToScalar();
+            using var watchWeight = 0.3f.ToScalar();
+            using var combined = p.select(1, 0) * relevanceWeight + p.select(1, 1) * watchWeight;
             expected = combined.data<float>().ToArray();
         }
 

@@ -60,4 +60,20 @@ public sealed class RankerTrainingTests(Xunit.Abstractions.ITestOutputHelper out
 
         Assert.Contains("no positive", error.Message);
     }
+
+    [Fact]
+    public void Pooled_rows_keep_their_groups()
+    {
+        var a = new RankerData([1, 2, 3, 4, 5, 6], 2, [1, 0, 0], [1, 0, 0], [1, 1, 4], [0, 1, 3]);
+        var b = new RankerData([7, 8, 9, 10], 2, [0, 1], [0, 1], [2, 1], [0, 2]);
+
+        var pooled = RankerData.Concat([a, b]);
+
+        Assert.Equal([0, 1, 3, 5], pooled.GroupStarts);
+        Assert.Equal([1f, 0, 0, 0, 1], pooled.Relevance);
+        Assert.Equal([1f, 1, 4, 2, 1], pooled.Weight);
+        Assert.Equal(10, pooled.Rows.Length);
+        Assert.Equal(7, pooled.Rows[6]);
+        Assert.Throws<ArgumentException>(() => RankerData.Concat([a, new RankerData([1], 1, [1], [1], [1], [0, 1])]));
+    }
 }

@@ -48,9 +48,11 @@ public static class EvaluateCommand
         };
         var noColdStart = new Option<bool>("--no-cold-start") { Description = "Skip the new-user and new-video measurements (run on the first seed when twotower is evaluated)." };
         var pipeline = new Option<bool>("--pipeline") { Description = "Add the full pipeline: the merged candidates (fused order) and the candidates re-ordered by the ranker, trained per seed on inner-split labels (about 1.5 min more per seed on ML-100K; needs wals and twotower)." };
-        var innerRatio = CommonOptions.Range(new Option<double>("--ranker-inner-ratio") { Description = "With --pipeline: share of each user's training pairs the ranker's inner retrieval models read; the rest labels its rows.", DefaultValueFactory = _ => 0.8 }, 0.5, 0.95);
+        var innerRatio = CommonOptions.Range(new Option<double>("--ranker-inner-ratio") { Description = "With --pipeline: share of each user's training pairs the ranker's inner retrieval models read; the rest labels its rows.", DefaultValueFactory = _ => 0.9 }, 0.5, 0.95);
         var folds = CommonOptions.Range(new Option<int>("--ranker-folds") { Description = "With --pipeline: inner splits whose labelled rows are pooled (each trains its own inner WALS and two-tower).", DefaultValueFactory = _ => 1 }, 1, 10);
         var negatives = CommonOptions.Range(new Option<int>("--ranker-negatives") { Description = "With --pipeline: candidates sampled as negatives per training user and fold.", DefaultValueFactory = _ => 100 }, 1, 100_000);
+        var innerModels = new Option<bool>("--ranker-inner-models") { Description = "With --pipeline: generate and score the evaluated candidates with the ranker's inner retrieval models (no train/serve feature shift) instead of the models trained on the whole training part." };
+        var rankerEmbeddings = new Option<bool>("--ranker-embeddings") { Description = "With --pipeline: feed the raw two-tower embeddings to the ranker (only meaningful with --ranker-inner-models: two training runs share no embedding axes)." };
         var listwise = CommonOptions.Range(new Option<double>("--ranker-listwise") { Description = "With --pipeline: weight of the ranker's listwise (per-request softmax cross-entropy) loss term beside the pointwise one.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ListwiseWeight }, 0, 100);
         var epochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs (early stopping on validation Recall@10).", DefaultValueFactory = _ => new TwoTowerOptions().Epochs }, 1, 1000);
         var command = new Command("evaluate", "Train and evaluate every model (WALS, popularity, random, two-tower and the WALS + two-tower blend) on each seed and report the mean and spread; then the cold-start measurements.");
@@ -65,6 +67,8 @@ public static class EvaluateCommand
         command.Add(listwise);
         command.Add(folds);
         command.Add(negatives);
+        command.Add(innerModels);
+        command.Add(rankerEmbeddings);
         command.Add(epochs);
         wals.AddTo(command);
         command.Add(json);
@@ -91,7 +95,7 @@ public static class EvaluateCommand
             var factories = TwoTowerEvaluation.Factories(names, walsOptions, () =>
                 new TwoTowerFactory(import.Dataset, titles, MiniLmEmbeddingGenerator.DefaultModelId, MiniLmEmbeddingGenerator.Dimensions, twoTowerOptions));
             var scored = parse.GetValue(pipeline) ? PipelineEvaluation.Add(factories, import.Dataset, titles, walsOptions, twoTowerOptions, request.Relevance,
-                new VideoRec.Training.Scoring.RankerOptions { ListwiseWeight = parse.GetValue(listwise) }, parse.GetValue(innerRatio), parse.GetValue(folds), parse.GetValue(negatives)) : null;
+                new VideoRec.Training.Scoring.RankerOptions { ListwiseWeight = parse.GetValue(listwise) }, parse.GetValue(innerRatio), parse.GetValue(folds), parse.GetValue(negatives), parse.GetValue(innerModels), parse.GetValue(rankerEmbeddings)) : null;
             var report = Run(pairs, options, factories, cancellationToken);
             AnsiConsole.Write(Rendering.Metrics(report));
             var output = report.ToJson();

@@ -115,6 +115,10 @@ public static class RankerTrainer
         }
 
         using var scope = NewDisposeScope();
+        // Scalars made explicitly and kept alive until the step is done: an implicit Scalar from a number can be finalized
+        // while LibTorch still reads it (see TowerModule).
+        using var watchLossWeight = options.WatchLossWeight.ToScalar();
+        using var listwiseWeight = options.ListwiseWeight.ToScalar();
         var w = tensor(weight, [n]);
         var y = tensor(relevance, [n]);
         var logits = module.Forward(tensor(rows, [n, f]));
@@ -122,7 +126,7 @@ public static class RankerTrainer
         var loss = nn.functional.binary_cross_entropy_with_logits(relevant, y, w, reduction: nn.Reduction.Sum) / w.sum();
         if (options.WatchLossWeight > 0)
         {
-            loss = loss + nn.functional.binary_cross_entropy_with_logits(logits.select(1, 1), tensor(watch, [n]), w, reduction: nn.Reduction.Sum) / w.sum() * options.WatchLossWeight;
+            loss = loss + nn.functional.binary_cross_entropy_with_logits(logits.select(1, 1), tensor(watch, [n]), w, reduction: nn.Reduction.Sum) / w.sum() * watchLossWeight;
         }
 
         if (options.ListwiseWeight > 0)
@@ -141,12 +145,13 @@ public static class RankerTrainer
 
                 var l = relevant.narrow(0, start, length);
                 var normaliser = torch.logsumexp(l + logWeights.narrow(0, start, length), 0);
-                listwise.Add(-((l - normaliser) * y.narrow(0, start, length)).sum() / positives);
+                using var count = ((double)positives).ToScalar();
+                listwise.Add(-((l - normaliser) * y.narrow(0, start, length)).sum() / count);
             }
 
             if (listwise.Count > 0)
             {
-                loss = loss + torch.stack(listwise).mean() * options.ListwiseWeight;
+                loss = loss + torch.stack(listwise).mean() * listwiseWeight;
             }
         }
 

@@ -47,9 +47,12 @@ public sealed class OfflineRequests
     /// <param name="models">The trained models.</param>
     /// <param name="features">The scoring feature layout.</param>
     /// <param name="generation">Generator settings (validated).</param>
+    /// <param name="history">The pairs that make each user's history (recent watches, exclusions); <c>null</c> uses
+    /// <paramref name="readable"/>. Larger than <paramref name="readable"/> when the models were trained on a part of
+    /// what the user has done.</param>
     /// <exception cref="ArgumentException">A model's vectors do not match the table's sizes, or the options are invalid.</exception>
     public OfflineRequests(Dataset dataset, PairTable table, IReadOnlyList<PairRecord> readable, RelevancePolicy policy, IReadOnlyList<double?> durationSeconds,
-        PipelineModels models, ScoringFeatures features, CandidateGenerationOptions generation)
+        PipelineModels models, ScoringFeatures features, CandidateGenerationOptions generation, IReadOnlyList<PairRecord>? history = null)
     {
         _dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
         _table = table ?? throw new ArgumentNullException(nameof(table));
@@ -87,11 +90,15 @@ public sealed class OfflineRequests
         _quotas = _generation.EnabledSources.ToDictionary(s => s.Key, s => s.Value.Quota, StringComparer.Ordinal);
         _weights = _generation.EnabledSources.ToDictionary(s => s.Key, s => s.Value.Weight, StringComparer.Ordinal);
 
-        var history = new List<(int Video, DateTimeOffset At)>[table.Users.Count];
+        var watchedBy = new List<(int Video, DateTimeOffset At)>[table.Users.Count];
         var activity = new VideoActivity[videos.Count];
+        foreach (var p in history ?? readable)
+        {
+            (watchedBy[p.User] ??= []).Add((p.Video, p.Feedback.Last));
+        }
+
         foreach (var p in readable)
         {
-            (history[p.User] ??= []).Add((p.Video, p.Feedback.Last));
             var duration = RelevancePolicy.DurationOf(p.Video, durationSeconds);
             var a = activity[p.Video];
             var watched = p.Feedback.Watches > 0;
@@ -110,7 +117,7 @@ public sealed class OfflineRequests
             activity[t.Index] = activity[t.Index] with { Trending = t.Score };
         }
 
-        _watched = [.. history.Select(h => (h ?? []).OrderByDescending(x => x.At).ThenByDescending(x => x.Video).Select(x => videos[x.Video]).ToArray())];
+        _watched = [.. watchedBy.Select(h => (h ?? []).OrderByDescending(x => x.At).ThenByDescending(x => x.Video).Select(x => videos[x.Video]).ToArray())];
         var tt = models.TwoTower;
         var wals = models.WalsFactors;
         var textDimensions = models.Titles.Values.FirstOrDefault()?.Length ?? 0;
