@@ -108,7 +108,7 @@ public sealed class FeatureAssembler
             Score(row, hasUserWals ? userWals : default, _videos.Wals(v), _wals, _walsMissing);
 
             var title = _videos.Title(v);
-            var cosine = searchNorm > 0 && !title.IsEmpty ? TensorPrimitives.Dot(search, title) / (searchNorm * Math.Max(TensorPrimitives.Norm(title), 1e-12f)) : float.NaN;
+            var cosine = searchNorm > 0 && !title.IsEmpty ? TensorPrimitives.Dot(search, title) / (searchNorm * Math.Max(_videos.TitleNorm(v), 1e-12f)) : float.NaN;
             row[_search] = FeatureValues.Clean(cosine);
             row[_searchMissing] = float.IsFinite(cosine) ? 0 : 1;
 
@@ -126,8 +126,10 @@ public sealed class FeatureAssembler
 
             if (candidate is not null)
             {
-                foreach (var p in candidate.Sources)
+                var provenance = candidate.Sources;
+                for (var k = 0; k < provenance.Count; k++)
                 {
+                    var p = provenance[k];
                     var s = Array.IndexOf(_sources, p.Source);
                     if (s >= 0 && p.Rank >= 0)
                     {

@@ -18,6 +18,7 @@ public sealed class VideoFeatureTable
     private readonly bool[] _hasWals;
     private readonly float[] _titles;
     private readonly bool[] _hasTitle;
+    private readonly float[] _titleNorms;
     private readonly int[][] _tags;
     private readonly float[] _logAgeDays;
     private readonly int _positivesColumn;
@@ -62,6 +63,7 @@ public sealed class VideoFeatureTable
         _hasWals = new bool[n];
         _titles = new float[n * textDimensions];
         _hasTitle = new bool[n];
+        _titleNorms = new float[n];
         _tags = new int[n][];
         _logAgeDays = new float[n];
         _languages = new string?[n];
@@ -102,6 +104,7 @@ public sealed class VideoFeatureTable
             if (_hasTitle[v])
             {
                 input.Title.Span.CopyTo(_titles.AsSpan(v * textDimensions, textDimensions));
+                _titleNorms[v] = System.Numerics.Tensors.TensorPrimitives.Norm(input.Title.Span);
             }
 
             var catalogue = input.Catalogue;
@@ -176,6 +179,9 @@ public sealed class VideoFeatureTable
 
     /// <summary>The title embedding of video <paramref name="video"/>, empty when missing.</summary>
     public ReadOnlySpan<float> Title(int video) => video >= 0 && _hasTitle[video] ? _titles.AsSpan(video * TextDimensions, TextDimensions) : default;
+
+    /// <summary>The L2 norm of the title embedding of video <paramref name="video"/> (0 when missing).</summary>
+    public float TitleNorm(int video) => video >= 0 ? _titleNorms[video] : 0f;
 
     /// <summary>The tag ids of video <paramref name="video"/>, ascending.</summary>
     public ReadOnlySpan<int> TagIds(int video) => video >= 0 ? _tags[video] : default;

@@ -43,7 +43,7 @@ public static class PipelineEvaluation
     /// <summary>Prints the ranker comparison and the calibration table, and returns the <c>pipeline</c> JSON node.</summary>
     public static JsonObject Report(ScoredPipeline pipeline, JsonObject models)
     {
-        var comparison = new Table().Border(TableBorder.Rounded).Title("Ranker on validation (inner 20% labels, 10% of users, every candidate)")
+        var comparison = new Table().Border(TableBorder.Rounded).Title($"Ranker on validation (held-in {1 - pipeline.InnerRatio:P0} of each user's training pairs as labels, {ScoredPipeline.ValidationShare:P0} of users, every candidate)")
             .AddColumn("Seed").AddColumn("Architecture").AddColumn(new TableColumn("nDCG@10").RightAligned()).AddColumn(new TableColumn("log loss").RightAligned())
             .AddColumn(new TableColumn("AUC").RightAligned()).AddColumn(new TableColumn("epoch").RightAligned()).AddColumn("kept");
         var runs = new JsonArray();
