@@ -11,7 +11,7 @@ public sealed class HelpTests
 
     [Theory]
     [InlineData("import", DataOptions + " --json")]
-    [InlineData("evaluate", DataOptions + " --split --k --seeds --models --no-cold-start --two-tower-epochs " + WalsOptionsWithoutSeed + " --json")]
+    [InlineData("evaluate", DataOptions + " --split --k --seeds --models --no-cold-start --pipeline --ranker-inner-ratio --ranker-listwise --ranker-folds --ranker-negatives --ranker-inner-models --ranker-embeddings --two-tower-epochs " + WalsOptionsWithoutSeed + " --json")]
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
     [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --two-tower --two-tower-epochs --json")]
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --db --no-embeddings --json")]
@@ -22,6 +22,7 @@ public sealed class HelpTests
     [InlineData("serve", "--model --port --db --queue-connection --queue")]
     [InlineData("bench wals", "--users --videos --nnz --factors --threads --solver --iterations --json")]
     [InlineData("bench twotower", "--data --users --videos --interactions --steps --threads --json")]
+    [InlineData("bench score", "--candidates --requests --videos --architecture --embeddings --json")]
     public async Task Help_lists_every_option_of_the_command(string command, string options)
     {
         var result = await Vrec.SucceedsAsync([.. command.Split(' '), "--help"]);
