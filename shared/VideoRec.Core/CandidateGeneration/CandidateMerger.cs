@@ -14,8 +14,6 @@ namespace VideoRec.Core.CandidateGeneration;
 /// </remarks>
 public static class CandidateMerger
 {
-    private const double ZeroQuotaWeight = 1e-6;
-
     /// <summary>Merges <paramref name="lists"/> into at most <paramref name="count"/> candidates.</summary>
     /// <param name="lists">Each source's proposals, best first, in source priority order.</param>
     /// <param name="quotas">Each source's quota in [0, 1]; a source missing here has quota 0.</param>
@@ -56,7 +54,10 @@ public static class CandidateMerger
             }
         }
 
-        var weights = lists.Select(l => quotas.TryGetValue(l.Source, out var q) && q > 0 ? q : ZeroQuotaWeight).ToArray();
+        // Sources with quota 0 share weight 1 among themselves but only run when no source with a positive quota has
+        // a video left (a small stand-in weight would let them outrank a tiny or heavily used positive quota).
+        var positive = lists.Select(l => quotas.TryGetValue(l.Source, out var q) && q > 0).ToArray();
+        var weights = lists.Select((l, s) => positive[s] ? quotas[l.Source] : 1.0).ToArray();
         var next = new int[lists.Count];
         var taken = new int[lists.Count];
         var selected = new HashSet<string>(StringComparer.Ordinal);
@@ -65,6 +66,7 @@ public static class CandidateMerger
         {
             // The source furthest below its share that still has an unselected video.
             var best = -1;
+            var bestPositive = false;
             var bestRatio = double.MaxValue;
             for (var s = 0; s < lists.Count; s++)
             {
@@ -79,9 +81,9 @@ public static class CandidateMerger
                 }
 
                 var ratio = (taken[s] + 1) / weights[s];
-                if (ratio < bestRatio)
+                if (best < 0 || (positive[s] && !bestPositive) || (positive[s] == bestPositive && ratio < bestRatio))
                 {
-                    (best, bestRatio) = (s, ratio);
+                    (best, bestPositive, bestRatio) = (s, positive[s], ratio);
                 }
             }
 
