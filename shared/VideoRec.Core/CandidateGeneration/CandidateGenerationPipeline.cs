@@ -86,8 +86,10 @@ public sealed class CandidateGenerationPipeline
         {
             return new SourceRun(generator.Name, SourceStatus.TimedOut, [], clock.Elapsed.TotalMilliseconds, $"cancelled at its budget of {options.BudgetMs} ms");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Includes an OperationCanceledException neither the request nor the budget caused, such as an HTTP
+            // client's own timeout (TaskCanceledException): a failure of this source, not a cancelled request.
             return new SourceRun(generator.Name, SourceStatus.Failed, [], clock.Elapsed.TotalMilliseconds, $"{e.GetType().Name}: {e.Message}");
         }
     }
