@@ -12,8 +12,8 @@ public sealed class CandidateGenerationOptionsTests
 
         Assert.Empty(options.Validate());
         Assert.Same(options, options.EnsureValid());
-        // Default quotas: 0.25 + 0.30 + 0.15 + 0.10 + 0.05 + 0.05 = 0.90 ≤ 1.
-        Assert.Equal(0.90, options.Sources.Values.Sum(s => s.Quota), 9);
+        // Default reserved quotas: 0.10 + 0.10 + 0.03 + 0.03 + 0.02 + 0.02 = 0.30 ≤ 1; the rest goes by fusion.
+        Assert.Equal(0.30, options.Sources.Values.Sum(s => s.Quota), 9);
         Assert.Equal(CandidateSources.All, options.EnabledSources.Select(s => s.Key));
 
         options.Sources["zeta"] = new CandidateSourceOptions();
@@ -88,17 +88,17 @@ public sealed class CandidateGenerationOptionsTests
     public void QuotasAboveOne_AreRefused_CountingOnlyEnabledSources()
     {
         var options = new CandidateGenerationOptions();
-        options.Sources[CandidateSources.TwoTower].Quota = 0.9;
+        options.Sources[CandidateSources.TwoTower].Quota = 0.95;
 
-        // 0.9 + 0.30 + 0.15 + 0.10 + 0.05 + 0.05 = 1.55.
-        Assert.Contains("add up to 1.55", Assert.Single(options.Validate()));
+        // 0.95 + 0.10 + 0.03 + 0.03 + 0.02 + 0.02 = 1.15.
+        Assert.Contains("add up to 1.15", Assert.Single(options.Validate()));
 
-        // Disabling wals (0.30) and similar (0.15) leaves 0.9 + 0.10 + 0.05 + 0.05 = 1.1: still refused.
+        // Disabling wals (0.10) and similar (0.03) leaves 0.95 + 0.03 + 0.02 + 0.02 = 1.02: still refused.
         options.Sources[CandidateSources.Wals].Enabled = false;
         options.Sources[CandidateSources.Similar].Enabled = false;
-        Assert.Contains("add up to 1.1", Assert.Single(options.Validate()));
+        Assert.Contains("add up to 1.02", Assert.Single(options.Validate()));
 
-        // Disabling popular too leaves exactly 1.0: accepted.
+        // Disabling popular too leaves 0.99: accepted.
         options.Sources[CandidateSources.Popular].Enabled = false;
         Assert.Empty(options.Validate());
     }

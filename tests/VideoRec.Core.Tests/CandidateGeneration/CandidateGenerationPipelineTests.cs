@@ -43,7 +43,7 @@ public sealed class CandidateGenerationPipelineTests
         return [new Candidate("late", 1f, name)];
     });
 
-    /// <summary>twotower 0.5, wals 0.3, popular 0.2, merged count 10, generous budgets; the other built-in sources off.</summary>
+    /// <summary>Reserved quotas twotower 0.5, wals 0.3, popular 0.2, fusion weights 1, merged count 10, generous budgets; the other built-in sources off.</summary>
     private static CandidateGenerationOptions Options(int budgetMs = 2000) => new()
     {
         MergedCount = 10,
@@ -70,12 +70,14 @@ public sealed class CandidateGenerationPipelineTests
 
         var set = await pipeline.GenerateAsync(Request("p2"));
 
-        // Ratios (taken + 1) / quota, T = twotower 0.5, W = wals 0.3, P = popular 0.2 (p2 excluded → p1, p3):
-        //  1 T(2) t1 · 2 W(3.33) w1 · 3 T(4) t2 · 4 P(5) p1 · 5 T(6) t3 · 6 W(6.67) w2 · 7 T(8) t4
-        //  8 T = W = P = 10 → T t5 · 9 W(10): t1 taken → w3 · 10 W is out, P(10) p3.
+        // Reserved (count 10): twotower ⌊0.5·10⌋ = 5 → t1…t5; wals ⌊3⌋ → w1, w2 (t1 taken), w3; popular ⌊2⌋ → p1, p3
+        // (p2 excluded, so p3 is popular's rank 1). That fills 10; t6 is left out.
+        // Fused (weights 1): t1 = 1/60 + 1/62 (wals rank 2); t2 = 1/61; w1 = p1 = 1/60; t3 = 1/62; w2 = p3 = 1/61;
+        // t4 = 1/63; w3 = 1/63; t5 = 1/64. Order: t1, then 1/60 ties by id (p1, w1), then 1/61 (p3, t2, w2),
+        // then 1/62 (t3), 1/63 (t4, w3), 1/64 (t5).
         Assert.Equal(["twotower", "wals", "popular"], pipeline.Sources);
-        Assert.Equal(["t1", "w1", "t2", "p1", "t3", "w2", "t4", "t5", "w3", "p3"], set.Candidates.Select(c => c.VideoId));
-        Assert.Equal(["twotower", "wals"], set.Candidates[0].Sources.Select(s => s.Source)); // t1 from both
+        Assert.Equal(["t1", "p1", "w1", "p3", "t2", "w2", "t3", "t4", "w3", "t5"], set.Candidates.Select(c => c.VideoId));
+        Assert.Equal(["twotower", "wals"], set.Candidates[0].Sources.Select(s => s.Source)); // t1 from both, reserved by twotower
         Assert.Equal(
         [
             (CandidateSources.TwoTower, SourceStatus.Ok, 6, 5),
@@ -99,8 +101,8 @@ public sealed class CandidateGenerationPipelineTests
 
         var set = await pipeline.GenerateAsync(Request());
 
-        // wals proposes nothing: T(2) t1 · T(4) < P(5) t2 · twotower is out → P p1.
-        Assert.Equal(["t1", "t2", "p1"], set.Candidates.Select(c => c.VideoId));
+        // wals proposes nothing. Every video is reserved (t1, t2, p1); fused: p1 = t1 = 1/60 (ties by id), t2 = 1/61.
+        Assert.Equal(["p1", "t1", "t2"], set.Candidates.Select(c => c.VideoId));
         var wals = set.Sources[1];
         Assert.Equal((CandidateSources.Wals, SourceStatus.Failed, 0, 0), (wals.Source, wals.Status, wals.Proposed, wals.Selected));
         Assert.Contains("factor index offline", wals.Error);

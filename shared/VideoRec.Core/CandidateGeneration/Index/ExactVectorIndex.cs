@@ -7,7 +7,7 @@ namespace VideoRec.Core.CandidateGeneration.Index;
 /// Exact (brute-force) nearest-neighbour search: every live vector is scored with SIMD dot products
 /// (System.Numerics.Tensors) and the best k kept by a heap. It is the oracle the ANN engines are tested and measured
 /// against, and the engine for catalogues small enough to scan (about 2 ms per 100,000 64-d vectors on one core).
-/// Ties rank by insertion order. Thread-safe: searches run in parallel, writes take an exclusive lock.
+/// Ties rank by storage slot (a deleted video's slot is reused). Thread-safe: searches run in parallel, writes take an exclusive lock.
 /// </summary>
 public sealed class ExactVectorIndex : IVideoVectorIndex
 {
