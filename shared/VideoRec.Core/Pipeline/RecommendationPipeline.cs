@@ -51,7 +51,9 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
         var stages = new List<StageReport>(3);
+        using var activity = RecommendTelemetry.Activities.StartActivity("recommend");
         var clock = Stopwatch.StartNew();
+        var stageActivity = RecommendTelemetry.Activities.StartActivity("candidates");
 
         CandidateSet? set = null;
         string? candidateProblem = null;
@@ -81,12 +83,18 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         }
 
         stages.Add(new StageReport("candidates", clock.Elapsed.TotalMilliseconds, candidateProblem));
+        stageActivity?.SetTag("candidates", merged.Count);
+        stageActivity?.Dispose();
 
         clock.Restart();
+        stageActivity = RecommendTelemetry.Activities.StartActivity("scoring");
         var (scores, scorerName, scoringProblem) = await ScoreAsync(request, merged, cancellationToken).ConfigureAwait(false);
         stages.Add(new StageReport("scoring", clock.Elapsed.TotalMilliseconds, scoringProblem));
+        stageActivity?.SetTag("scorer", scorerName);
+        stageActivity?.Dispose();
 
         clock.Restart();
+        stageActivity = RecommendTelemetry.Activities.StartActivity("reranking");
         var rerankCandidates = new RerankCandidate[merged.Count];
         for (var i = 0; i < merged.Count; i++)
         {
@@ -95,7 +103,21 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
 
         var page = ReRanker.Rerank(rerankCandidates, context, rerank);
         stages.Add(new StageReport("reranking", clock.Elapsed.TotalMilliseconds));
-        return new PipelineResult(page, set, scorerName, stages);
+        stageActivity?.SetTag("removed", page.Removed.Count);
+        stageActivity?.Dispose();
+        if (set is not null)
+        {
+            RecommendTelemetry.RecordCandidates(set);
+        }
+
+        foreach (var stage in stages)
+        {
+            RecommendTelemetry.RecordStage(stage);
+        }
+
+        var result = new PipelineResult(page, set, scorerName, stages);
+        activity?.SetTag("degraded", result.Degradations.Count > 0);
+        return result;
     }
 
     private async Task<(float[] Scores, string Scorer, string? Problem)> ScoreAsync(CandidateRequest request, IReadOnlyList<MergedCandidate> merged,
