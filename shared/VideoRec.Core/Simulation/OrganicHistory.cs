@@ -1,6 +1,7 @@
 using System.Globalization;
 using VideoRec.Core.Domain;
 using VideoRec.Core.Ingestion;
+using VideoRec.Core.Synthetic;
 
 namespace VideoRec.Core.Simulation;
 
@@ -47,7 +48,7 @@ public static class OrganicHistory
                     var shown = new HashSet<int>();
                     for (var attempt = 0; shown.Count < PageSize && attempt < 4 * PageSize; attempt++)
                     {
-                        var video = random.NextDouble() < 0.5 ? FromTaste(world, user, random) : Draw(reach, random.NextDouble() * total);
+                        var video = random.NextDouble() < 0.5 ? FromTaste(world, user, random) : Sampling.Cumulative(reach, random.NextDouble() * total);
                         if (world.Allowed(u, video))
                         {
                             shown.Add(video);
@@ -112,11 +113,6 @@ public static class OrganicHistory
         return videos.Count == 0 ? random.Next(world.Videos.Count) : videos[random.Next(videos.Count)];
     }
 
-    private static int Draw(double[] cumulative, double x)
-    {
-        var i = Array.BinarySearch(cumulative, x);
-        return Math.Min(cumulative.Length - 1, i < 0 ? ~i : i);
-    }
 
     private static int Poisson(Random random, double mean)
     {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VideoRec.Core.Synthetic;
 
 namespace VideoRec.Core.Simulation;
 
@@ -65,12 +66,12 @@ public sealed class SimulatedWorld
             // A creator sticks to a topic and a language most of the time.
             var creatorRandom = new Random(HashCode.Combine(options.Seed, creator));
             var topic = random.NextDouble() < 0.8 ? creatorRandom.Next(t) : random.Next(t);
-            var language = random.NextDouble() < 0.9 ? Languages[Zipf(creatorRandom, Languages.Length)] : Languages[Zipf(random, Languages.Length)];
+            var language = random.NextDouble() < 0.9 ? Languages[Sampling.Zipf(creatorRandom, Languages.Length)] : Languages[Sampling.Zipf(random, Languages.Length)];
             var second = random.Next(t);
             var clickbait = random.NextDouble() < options.ClickbaitShare;
             var quality = clickbait ? 0.05 + 0.15 * random.NextDouble() : Beta(random, 4, 2);
             var appeal = clickbait ? 0.85 + 0.15 * random.NextDouble() : Beta(random, 2, 3);
-            var regions = random.NextDouble() < 0.9 ? Array.Empty<string>() : [Countries[Zipf(random, Countries.Length)]];
+            var regions = random.NextDouble() < 0.9 ? Array.Empty<string>() : [Countries[Sampling.Zipf(random, Countries.Length)]];
             videos[v] = new SimulatedVideo(
                 $"v{v}",
                 $"{TopicName(topic)} video {v.ToString(CultureInfo.InvariantCulture)}",
@@ -78,7 +79,7 @@ public sealed class SimulatedWorld
                 second == topic ? [TopicName(topic)] : [TopicName(topic), TopicName(second)],
                 language,
                 regions,
-                Math.Round(Math.Exp(Normal(random, Math.Log(420), 0.8)), 0) + 15,
+                Math.Round(Math.Exp(Sampling.Normal(random, Math.Log(420), 0.8)), 0) + 15,
                 $"c{creator}",
                 options.Start - TimeSpan.FromHours(random.NextDouble() * 24 * 730),
                 quality,
@@ -109,8 +110,8 @@ public sealed class SimulatedWorld
                 preferences[i] /= sum;
             }
 
-            users[u] = new SimulatedUser($"u{u}", Countries[Zipf(random, Countries.Length)], Languages[Zipf(random, Languages.Length)],
-                18 + random.Next(50), preferences, Math.Exp(Normal(random, Math.Log(1.5), 0.6)));
+            users[u] = new SimulatedUser($"u{u}", Countries[Sampling.Zipf(random, Countries.Length)], Languages[Sampling.Zipf(random, Languages.Length)],
+                18 + random.Next(50), preferences, Math.Exp(Sampling.Normal(random, Math.Log(1.5), 0.6)));
         }
 
         return new SimulatedWorld(options, users, videos);
@@ -149,29 +150,7 @@ public sealed class SimulatedWorld
         return 1 / (1 + Math.Exp(-x));
     }
 
-    internal static int Zipf(Random random, int n)
-    {
-        var harmonic = 0.0;
-        for (var i = 1; i <= n; i++)
-        {
-            harmonic += 1.0 / i;
-        }
 
-        var x = random.NextDouble() * harmonic;
-        for (var i = 1; i <= n; i++)
-        {
-            x -= 1.0 / i;
-            if (x <= 0)
-            {
-                return i - 1;
-            }
-        }
-
-        return n - 1;
-    }
-
-    internal static double Normal(Random random, double mean, double sd) =>
-        mean + sd * Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
 
     /// <summary>A Beta(a, b) draw for integer a, b ≥ 1 (the a-th smallest of a + b − 1 uniforms).</summary>
     internal static double Beta(Random random, int a, int b)

@@ -119,10 +119,10 @@ public sealed class SyntheticCandidateWorld
                 factors[i] = row[i] * norm;
             }
 
-            var regions = random.NextDouble() < 0.8 ? [] : Enumerable.Range(0, 1 + random.Next(3)).Select(_ => Countries[Zipf(random, Countries.Length)]).Distinct().ToArray();
+            var regions = random.NextDouble() < 0.8 ? [] : Enumerable.Range(0, 1 + random.Next(3)).Select(_ => Countries[Sampling.Zipf(random, Countries.Length)]).Distinct().ToArray();
             attributes[v] = new VideoIndexAttributes
             {
-                Language = random.NextDouble() < 0.05 ? null : Languages[Zipf(random, Languages.Length)],
+                Language = random.NextDouble() < 0.05 ? null : Languages[Sampling.Zipf(random, Languages.Length)],
                 AllowedRegions = regions,
                 Hidden = random.NextDouble() < 0.01,
                 UploadedAt = now - TimeSpan.FromHours(random.NextDouble() * 24 * 365 * 3),
@@ -148,9 +148,9 @@ public sealed class SyntheticCandidateWorld
         for (var e = 0; e < views; e++)
         {
             var burst = random.NextDouble() < 0.05;
-            var video = burst ? byRank[videos / 2 + random.Next(Math.Max(1, videos / 1000))] : byRank[Draw(cdf, random.NextDouble() * total)];
+            var video = burst ? byRank[videos / 2 + random.Next(Math.Max(1, videos / 1000))] : byRank[Sampling.Cumulative(cdf, random.NextDouble() * total)];
             var age = burst ? random.NextDouble() * 24 : random.NextDouble() * 24 * 30;
-            events[e] = new ViewEvent(ids[video], now - TimeSpan.FromHours(age), Countries[Zipf(random, Countries.Length)]);
+            events[e] = new ViewEvent(ids[video], now - TimeSpan.FromHours(age), Countries[Sampling.Zipf(random, Countries.Length)]);
         }
 
         // Users: a mix of one or two topics, history drawn from those topics.
@@ -179,8 +179,8 @@ public sealed class SyntheticCandidateWorld
 
             Normalise(q);
             q.CopyTo(userWals.AsSpan(u * dimensions, dimensions));
-            countries[u] = Countries[Zipf(random, Countries.Length)];
-            languages[u] = Languages[Zipf(random, Languages.Length)];
+            countries[u] = Countries[Sampling.Zipf(random, Countries.Length)];
+            languages[u] = Languages[Sampling.Zipf(random, Languages.Length)];
             var history = Enumerable.Range(0, 50).Select(i => (i % 2 == 0 ? byTopic[a] : byTopic[b]) ?? byTopic.First(l => l is not null)!)
                 .Select(list => ids[list[random.Next(list.Count)]]).Distinct(StringComparer.Ordinal).ToArray();
             recent[u] = history.Take(10).ToArray();
@@ -205,41 +205,13 @@ public sealed class SyntheticCandidateWorld
         };
     }
 
-    private static int Draw(double[] cdf, double x)
-    {
-        var i = Array.BinarySearch(cdf, x);
-        return Math.Min(cdf.Length - 1, i < 0 ? ~i : i);
-    }
 
-    private static int Zipf(Random random, int n)
-    {
-        var harmonic = 0.0;
-        for (var i = 1; i <= n; i++)
-        {
-            harmonic += 1.0 / i;
-        }
-
-        var x = random.NextDouble() * harmonic;
-        for (var i = 1; i <= n; i++)
-        {
-            x -= 1.0 / i;
-            if (x <= 0)
-            {
-                return i - 1;
-            }
-        }
-
-        return n - 1;
-    }
 
     private static Span<float> Gaussian(Random random, Span<float> target, float sigma)
     {
         for (var i = 0; i < target.Length; i++)
         {
-            // Box–Muller.
-            var u1 = 1.0 - random.NextDouble();
-            var u2 = random.NextDouble();
-            target[i] = sigma * (float)(Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2));
+            target[i] = sigma * (float)Sampling.Normal(random);
         }
 
         return target;
