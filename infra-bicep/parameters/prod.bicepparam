@@ -36,7 +36,7 @@ param storageSku = 'Standard_ZRS'
 //   total                                                       ~ 25 RU per event
 // 1,000 events/s x 25 RU = 25,000 RU/s of writes at peak. Recommend reads the user's serving state (2 point reads,
 // ~2 RU) per call: 100 calls/s = 200 RU/s. Embedding upserts and search caches: under 1,000 RU/s. Total ~26,200,
-// plus 15% headroom for retries and hot partitions = 30,000 RU/s. Autoscale bills the hourly peak and idles at 10%
+// plus 15% headroom for retries and hot partitions = 30,130, rounded to 30,000 RU/s. Autoscale bills the hourly peak and idles at 10%
 // (3,000 RU/s) at night. Partition keys (/userId, /videoId) spread writes: 30,000 RU/s needs 3 physical partitions
 // (10,000 RU/s each), and no single user or video comes near 10,000 RU/s.
 param cosmosCapacityMode = 'Autoscale'
