@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VideoRec.Api;
 using VideoRec.Core.Bundles;
+using VideoRec.Core.Bundles.Publishing;
 using VideoRec.Core.Serving;
 using Azure.Core;
 using Azure.Identity;
@@ -44,14 +45,13 @@ public static class FunctionServices
             .PostConfigure(s => ReadQueueConnection(s, configuration.GetSection(FunctionSettings.Section)))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IModelBundleProvider>(sp =>
-            new FixedModelBundleProvider(ModelBundle.Load(sp.GetRequiredService<IOptions<FunctionSettings>>().Value.ModelPath)));
 
         var settings = Read(configuration);
         var credential = new Lazy<TokenCredential>(() => new DefaultAzureCredential(new DefaultAzureCredentialOptions
         {
             ManagedIdentityClientId = string.IsNullOrWhiteSpace(settings.ManagedIdentityClientId) ? null : settings.ManagedIdentityClientId,
         }));
+        AddModelBundles(services, settings, credential);
         if (settings.Store == "Sqlite")
         {
             services.AddSqliteFeatureStore(settings.DatabasePath, includeQueue: settings.Queue == "Sqlite");
@@ -79,6 +79,43 @@ public static class FunctionServices
         services.AddRecommendationServing();
         services.AddIngestion();
         return services;
+    }
+
+    /// <summary>
+    /// The served bundle, swappable, and when <c>VideoRec:ModelSource</c> names a source, the publisher the
+    /// <c>PublishModelBundle</c> timer and <see cref="ModelBundleRefreshService"/> use: the first bundle then comes from
+    /// the local cache (<c>VideoRec:ModelPath</c>) or, when it has none, is downloaded from the source at start-up.
+    /// </summary>
+    private static void AddModelBundles(IServiceCollection services, FunctionSettings settings, Lazy<TokenCredential> credential)
+    {
+        var hasSource = false;
+        if (settings.ModelSource == "Folder" && !string.IsNullOrWhiteSpace(settings.ModelSourcePath))
+        {
+            services.AddSingleton<IModelBundleSource>(new FolderModelBundleSource(settings.ModelSourcePath));
+            hasSource = true;
+        }
+        else if (settings.ModelSource == "Blob" && FunctionSettings.IsAbsoluteUri(settings.ModelContainerUri))
+        {
+            services.AddBlobModelBundleSource(new Uri(settings.ModelContainerUri!), credential.Value);
+            hasSource = true;
+        }
+
+        if (hasSource)
+        {
+            services.AddSingleton(sp => new ModelBundlePublisher(sp.GetRequiredService<IModelBundleSource>(),
+                sp.GetRequiredService<IOptions<FunctionSettings>>().Value.ModelPath));
+            services.AddHostedService<ModelBundleRefreshService>();
+        }
+
+        services.AddSingleton(sp =>
+        {
+            var modelPath = sp.GetRequiredService<IOptions<FunctionSettings>>().Value.ModelPath;
+            var bundle = sp.GetService<ModelBundlePublisher>() is { } publisher
+                ? publisher.LoadAsync(CancellationToken.None).GetAwaiter().GetResult() // once, at the first request's resolution
+                : ModelBundle.Load(modelPath);
+            return new SwappableModelBundleProvider(bundle);
+        });
+        services.AddSingleton<IModelBundleProvider>(sp => sp.GetRequiredService<SwappableModelBundleProvider>());
     }
 
     /// <summary>

@@ -17,6 +17,21 @@ public sealed class FunctionSettings : IValidatableObject
     /// </summary>
     public string ModelPath { get; set; } = "";
 
+    /// <summary>
+    /// Where newly trained bundles are published, which the <c>PublishModelBundle</c> timer watches: <c>None</c> (the
+    /// default: serve <see cref="ModelPath"/> as it is), <c>Folder</c> (<see cref="ModelSourcePath"/>, as
+    /// <c>vrec train</c> writes it) or <c>Blob</c> (<see cref="ModelContainerUri"/>). With a source,
+    /// <see cref="ModelPath"/> is the local folder bundles are downloaded to, and the first bundle is downloaded at
+    /// start-up when that folder has none.
+    /// </summary>
+    public string ModelSource { get; set; } = "None";
+
+    /// <summary>The model folder bundles are published to when <see cref="ModelSource"/> is <c>Folder</c>.</summary>
+    public string? ModelSourcePath { get; set; }
+
+    /// <summary>The blob container bundles are published to when <see cref="ModelSource"/> is <c>Blob</c>, such as <c>https://account.blob.core.windows.net/models</c>.</summary>
+    public string? ModelContainerUri { get; set; }
+
     /// <summary><c>Sqlite</c> (embedded default) or <c>Cosmos</c>.</summary>
     public string Store { get; set; } = "Sqlite";
 
@@ -81,6 +96,19 @@ public sealed class FunctionSettings : IValidatableObject
         if (string.IsNullOrWhiteSpace(ModelPath))
         {
             yield return new ValidationResult("VideoRec:ModelPath (app setting VideoRec__ModelPath) is required: the model bundle folder to serve.", [nameof(ModelPath)]);
+        }
+
+        if (ModelSource is not ("None" or "Folder" or "Blob"))
+        {
+            yield return new ValidationResult($"VideoRec:ModelSource (app setting VideoRec__ModelSource) must be None, Folder or Blob, found '{ModelSource}'.", [nameof(ModelSource)]);
+        }
+        else if (ModelSource == "Folder" && string.IsNullOrWhiteSpace(ModelSourcePath))
+        {
+            yield return new ValidationResult("VideoRec:ModelSourcePath (app setting VideoRec__ModelSourcePath) is required when VideoRec:ModelSource is Folder: the folder trained bundles are published to.", [nameof(ModelSourcePath)]);
+        }
+        else if (ModelSource == "Blob" && !IsAbsoluteUri(ModelContainerUri))
+        {
+            yield return new ValidationResult($"VideoRec:ModelContainerUri (app setting VideoRec__ModelContainerUri) must be an absolute URI such as https://account.blob.core.windows.net/models when VideoRec:ModelSource is Blob, found '{ModelContainerUri}'.", [nameof(ModelContainerUri)]);
         }
 
         if (Store is not ("Sqlite" or "Cosmos"))
