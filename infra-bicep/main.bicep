@@ -268,7 +268,9 @@ var applicationSettings = {
   VideoRec__OpenAIEndpoint: openAI.outputs.endpoint
   VideoRec__OpenAIDeployment: openAI.outputs.deploymentName
   VideoRec__OpenAIDimensions: embeddingDimensions
+  VideoRec__VectorIndex: 'AzureSearch'
   VideoRec__SearchEndpoint: search.outputs.endpoint
+  VideoRec__SearchIndex: 'videos'
   VideoRec__EventHubNamespace: eventHubs.outputs.fullyQualifiedNamespace
   VideoRec__EventHubName: eventHubs.outputs.hubName
   VideoRec__EventHubConnection__fullyQualifiedNamespace: eventHubs.outputs.fullyQualifiedNamespace

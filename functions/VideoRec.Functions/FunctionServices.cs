@@ -10,6 +10,7 @@ using Azure.Identity;
 using VideoRec.Azure;
 using VideoRec.Azure.Cosmos;
 using VideoRec.Azure.Embeddings;
+using VideoRec.Azure.Search;
 using VideoRec.Azure.Queues;
 using VideoRec.Local;
 
@@ -76,6 +77,14 @@ public static class FunctionServices
         }
 
         AddTextEmbeddings(services, settings, cosmosConnection, queueConnection, credential);
+        if (settings.VectorIndex == "AzureSearch" && FunctionSettings.IsAbsoluteUri(settings.SearchEndpoint))
+        {
+            services.AddAzureSearchVectorIndex(
+                new AzureSearchOptions { Endpoint = new Uri(settings.SearchEndpoint!), IndexName = settings.SearchIndex, Dimensions = settings.SearchDimensions },
+                string.IsNullOrWhiteSpace(settings.SearchApiKey) ? credential.Value : null,
+                string.IsNullOrWhiteSpace(settings.SearchApiKey) ? null : settings.SearchApiKey);
+        }
+
         services.AddRecommendationServing();
         services.AddIngestion();
         return services;

@@ -90,6 +90,24 @@ public sealed class FunctionSettings : IValidatableObject
     /// <summary>The client id of the user-assigned managed identity; empty uses the default credential chain.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
+    /// <summary>
+    /// The candidate-generation vector index: <c>Embedded</c> (default: built in process from the served bundle, exact or
+    /// USearch HNSW) or <c>AzureSearch</c> (Azure AI Search, <see cref="SearchEndpoint"/>).
+    /// </summary>
+    public string VectorIndex { get; set; } = "Embedded";
+
+    /// <summary>The Azure AI Search endpoint when <see cref="VectorIndex"/> is <c>AzureSearch</c>.</summary>
+    public string? SearchEndpoint { get; set; }
+
+    /// <summary>The Azure AI Search index name; default <c>videos</c>.</summary>
+    public string SearchIndex { get; set; } = "videos";
+
+    /// <summary>Vector length of the indexed embeddings; default 64 (the two-tower and WALS size).</summary>
+    public int SearchDimensions { get; set; } = 64;
+
+    /// <summary>An Azure AI Search admin key for local development; empty uses the managed identity.</summary>
+    public string? SearchApiKey { get; set; }
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -180,6 +198,36 @@ public sealed class FunctionSettings : IValidatableObject
             if (OpenAIDimensions is < 1 or > 3072)
             {
                 yield return new ValidationResult($"VideoRec:OpenAIDimensions must be between 1 and 3072, found {OpenAIDimensions}.", [nameof(OpenAIDimensions)]);
+            }
+        }
+
+        foreach (var problem in ValidateVectorIndex())
+        {
+            yield return problem;
+        }
+    }
+
+    private IEnumerable<ValidationResult> ValidateVectorIndex()
+    {
+        if (VectorIndex is not ("Embedded" or "AzureSearch"))
+        {
+            yield return new ValidationResult($"VideoRec:VectorIndex (app setting VideoRec__VectorIndex) must be Embedded or AzureSearch, found '{VectorIndex}'.", [nameof(VectorIndex)]);
+        }
+        else if (VectorIndex == "AzureSearch")
+        {
+            if (!IsAbsoluteUri(SearchEndpoint))
+            {
+                yield return new ValidationResult($"VideoRec:SearchEndpoint (app setting VideoRec__SearchEndpoint) must be an absolute URI such as https://service.search.windows.net when VideoRec:VectorIndex is AzureSearch, found '{SearchEndpoint}'.", [nameof(SearchEndpoint)]);
+            }
+
+            if (string.IsNullOrWhiteSpace(SearchIndex) || SearchIndex.Length > 128 || !SearchIndex.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') || SearchIndex[0] == '-')
+            {
+                yield return new ValidationResult($"VideoRec:SearchIndex must be an Azure AI Search index name (lower-case letters, digits and '-', not starting with '-', at most 128), found '{SearchIndex}'.", [nameof(SearchIndex)]);
+            }
+
+            if (SearchDimensions is < 2 or > 3072)
+            {
+                yield return new ValidationResult($"VideoRec:SearchDimensions must be between 2 and 3072, found {SearchDimensions}.", [nameof(SearchDimensions)]);
             }
         }
     }
