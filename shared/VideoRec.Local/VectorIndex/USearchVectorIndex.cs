@@ -181,6 +181,31 @@ public sealed unsafe partial class USearchVectorIndex : IVideoVectorIndex, IDisp
         });
     }
 
+    /// <summary>
+    /// Makes room for <paramref name="videos"/> graph vectors in total, so that a large build does not grow the
+    /// native index step by step (upserts otherwise double the capacity when it runs out).
+    /// </summary>
+    /// <param name="videos">Total videos to hold, at least 0.</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="videos"/> is negative.</exception>
+    /// <exception cref="UsearchException">The native library failed (out of memory).</exception>
+    public void Reserve(int videos)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(videos);
+        Write(() =>
+        {
+            EnsureWritable();
+            nint error = 0;
+            var capacity = UsearchNative.Capacity(_handle.Value, &error);
+            UsearchNative.Check(error, "capacity");
+            if ((nuint)videos > capacity)
+            {
+                UsearchNative.Reserve(_handle.Value, (nuint)videos, &error);
+                UsearchNative.Check(error, "reserve");
+                ApplyRuntimeOptions(_handle);
+            }
+        });
+    }
+
     /// <inheritdoc />
     public ValueTask<int> DeleteAsync(IReadOnlyCollection<string> videoIds, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult(Delete(videoIds));
