@@ -94,6 +94,9 @@ public sealed class USearchPersistenceTests : IDisposable
         var reopened = Track(USearchVectorIndex.Open(_folder.Sub("m"), IndexOpenMode.Load));
         Assert.Equal(500, reopened.Count);
         Assert.Equal("v3", reopened.Search(videos[3].Vector.Span, 1).Single().VideoId);
+        var untouched = Track(USearchVectorIndex.Open(_folder.Sub("m"), IndexOpenMode.MemoryMapped));
+        untouched.Save(_folder.Sub("copy")); // saving a mapped index writes what it maps
+        Assert.Equal(reopened.Search(videos[9].Vector.Span, 10), Track(USearchVectorIndex.Open(_folder.Sub("copy"), IndexOpenMode.Load)).Search(videos[9].Vector.Span, 10));
     }
 
     [Fact]
@@ -113,6 +116,8 @@ public sealed class USearchPersistenceTests : IDisposable
 
         Assert.All(new[] { truncated, version, garbage }, e => Assert.Contains(sidecar, e.Message, StringComparison.Ordinal));
         Assert.Contains("format version 99", version.Message, StringComparison.Ordinal);
+        File.WriteAllBytes(sidecar, [.. bytes.Take(28), 0xFF, 0xFF, 0xFF, 0x7F, .. bytes.Skip(32)]); // 2^31 − 1 videos claimed
+        Assert.Contains(sidecar, Assert.Throws<InvalidDataException>(() => USearchVectorIndex.Open(_folder.Sub("d"), IndexOpenMode.Load)).Message, StringComparison.Ordinal);
     }
 
     [Fact]

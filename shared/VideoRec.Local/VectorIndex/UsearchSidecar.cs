@@ -19,6 +19,7 @@ internal sealed record UsearchSidecar(VectorMetric Metric, int Dimensions, ulong
 
     private static readonly byte[] Magic = "VRECUSX\n"u8.ToArray();
     private const uint EndMarker = 0x21444E45; // "END!"
+    private const int MinEntryBytes = 17; // key, id length, in-graph, language flag, region count, hidden, upload flag
 
     /// <summary>Vectors in the native graph.</summary>
     public int GraphCount => Entries.Count(e => e.InGraph);
@@ -90,7 +91,7 @@ internal sealed record UsearchSidecar(VectorMetric Metric, int Dimensions, ulong
             var dimensions = reader.ReadInt32();
             var nextKey = reader.ReadUInt64();
             var count = reader.ReadInt32();
-            if (dimensions < 1 || count < 0 || (ulong)count > nextKey || nextKey > int.MaxValue)
+            if (dimensions < 1 || count < 0 || (ulong)count > nextKey || nextKey > int.MaxValue || (long)count * MinEntryBytes > stream.Length)
             {
                 throw Damaged(path, $"impossible header (dimensions {dimensions}, {count} videos, next key {nextKey})");
             }
