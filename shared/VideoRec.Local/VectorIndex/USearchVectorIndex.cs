@@ -11,7 +11,8 @@ namespace VideoRec.Local.VectorIndex;
 /// id again removes its old key and adds a new one. Filtered searches run inside the graph walk
 /// (<c>usearch_filtered_search</c> with <see cref="VectorSearchFilter.Matches"/>); when a very selective filter leaves
 /// the walk with fewer results than the matching videos allow, the matching videos are scanned exactly, so a filter with
-/// k matching videos always returns k. Scores are similarities like <see cref="ExactVectorIndex"/>: USearch reports
+/// k matching videos always returns k (that scan reads each matching vector back from the graph, so it costs about
+/// a microsecond per matching video). Scores are similarities like <see cref="ExactVectorIndex"/>: USearch reports
 /// 1 − q·v (inner product) and 1 − cos (cosine), converted back as 1 − distance. Under cosine a zero vector never
 /// matches (it is kept, counted, but not put in the graph).
 /// </summary>

@@ -14,7 +14,8 @@ public sealed record UsearchIndexOptions
 
     /// <summary>
     /// Candidate list size while searching (ef), 1 to 4096; default 128. Higher raises recall and latency; a search of k
-    /// results explores at least k candidates. <c>vrec bench ann</c> measures the recall and latency of each value.
+    /// results explores at least k candidates. <c>vrec bench ann</c> measures the recall and latency of each value: on
+    /// its 1M × 64 clustered catalogue (M = 16), 128 is the smallest of 64/128/256 reaching recall@100 ≥ 0.95.
     /// </summary>
     public int ExpansionSearch { get; init; } = 128;
 
