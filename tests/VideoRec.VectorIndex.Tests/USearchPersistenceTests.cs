@@ -99,6 +99,23 @@ public sealed class USearchPersistenceTests : IDisposable
         Assert.Equal(reopened.Search(videos[9].Vector.Span, 10), Track(USearchVectorIndex.Open(_folder.Sub("copy"), IndexOpenMode.Load)).Search(videos[9].Vector.Span, 10));
     }
 
+    [Theory]
+    [InlineData(IndexOpenMode.MemoryMapped)]
+    [InlineData(IndexOpenMode.Load)]
+    public void An_empty_index_saves_opens_and_accepts_writes(IndexOpenMode mode)
+    {
+        var empty = Track(new USearchVectorIndex(Dimensions, VectorMetric.Cosine));
+        empty.Save(_folder.Sub("empty"));
+
+        var opened = Track(USearchVectorIndex.Open(_folder.Sub("empty"), mode));
+        var vector = SeededVectors.Gaussian(seed: 60, count: 1, Dimensions)[0];
+
+        Assert.Equal(0, opened.Count);
+        Assert.Empty(opened.Search(vector, 10));
+        opened.Upsert([new IndexedVideo("first", vector, VideoIndexAttributes.Unrestricted)]);
+        Assert.Equal("first", opened.Search(vector, 10).Single().VideoId);
+    }
+
     [Fact]
     public void A_damaged_sidecar_is_an_InvalidDataException_naming_the_file()
     {
