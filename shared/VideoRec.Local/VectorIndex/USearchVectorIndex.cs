@@ -12,7 +12,9 @@ namespace VideoRec.Local.VectorIndex;
 /// (<c>usearch_filtered_search</c> with <see cref="VectorSearchFilter.Matches"/>); when a very selective filter leaves
 /// the walk with fewer results than the matching videos allow, the matching videos are scanned exactly, so a filter with
 /// k matching videos always returns k (that scan reads each matching vector back from the graph, so it costs about
-/// a microsecond per matching video). Scores are similarities like <see cref="ExactVectorIndex"/>: USearch reports
+/// a microsecond per matching video). The scan is bounded: when more than <see cref="ExactFallbackLimit"/> videos match
+/// (a broad filter such as a common language), the graph walk's answer is returned as it is, which can then hold fewer
+/// than k videos although more match; ask for fewer or raise the search expansion. Scores are similarities like <see cref="ExactVectorIndex"/>: USearch reports
 /// 1 − q·v (inner product) and 1 − cos (cosine), converted back as 1 − distance. Under cosine a zero vector never
 /// matches (it is kept, counted, but not put in the graph).
 /// </summary>
@@ -273,11 +275,16 @@ public sealed unsafe partial class USearchVectorIndex : IVideoVectorIndex, IDisp
             var found = GraphSearch(query, filter, restricts, keys, distances);
             if (found < wanted)
             {
-                var matching = restricts ? MatchingKeys(filter) : null;
-                var matchingCount = matching?.Count ?? _graphCount;
-                if (found < Math.Min(wanted, matchingCount))
+                // A selective filter can starve the graph walk: scan the matching videos exactly, but only while they
+                // are few enough for a scan to be cheap; a broad filter keeps the graph's answer.
+                var limit = ExactFallbackLimit(k);
+                var matching = MatchingKeys(filter, stopAfter: restricts ? limit + 1 : int.MaxValue);
+                if (matching.Count <= limit || !restricts)
                 {
-                    return ExactSearch(query, k, matching ?? MatchingKeys(filter));
+                    if (found < Math.Min(wanted, matching.Count))
+                    {
+                        return ExactSearch(query, k, matching);
+                    }
                 }
             }
 
@@ -367,10 +374,13 @@ public sealed unsafe partial class USearchVectorIndex : IVideoVectorIndex, IDisp
     }
 
     /// <summary>Keys of live graph vectors that pass the filter, in key order.</summary>
-    private List<ulong> MatchingKeys(VectorSearchFilter filter)
+    /// <summary>The most matching videos a filtered search scans exactly when the graph returns fewer than k: max(20,000, 20·k).</summary>
+    public static int ExactFallbackLimit(int k) => (int)Math.Min(int.MaxValue - 1L, Math.Max(20_000L, 20L * k));
+
+    private List<ulong> MatchingKeys(VectorSearchFilter filter, int stopAfter = int.MaxValue)
     {
         var keys = new List<ulong>();
-        for (ulong key = 0; key < _nextKey; key++)
+        for (ulong key = 0; key < _nextKey && keys.Count < stopAfter; key++)
         {
             if (_inGraph[key] && filter.Matches(_ids[key]!, _attributes[key]!))
             {

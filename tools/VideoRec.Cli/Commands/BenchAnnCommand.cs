@@ -30,10 +30,16 @@ public static class BenchAnnCommand
         var expansionAdd = CommonOptions.Range(new Option<int>("--expansion-add") { Description = "Expansion while building (efConstruction).", DefaultValueFactory = _ => 128 }, 1, 4096);
         var threads = CommonOptions.Range(new Option<int>("--threads") { Description = "Threads for the build and the throughput run (default: every core).", DefaultValueFactory = _ => Environment.ProcessorCount }, 1, 1024);
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic catalogue and queries.", DefaultValueFactory = _ => 42 };
+        var candidates = new Option<bool>("--candidates")
+        {
+            Description = "Then time the whole candidate generation (six sources concurrently, filters, merge) on a synthetic world of the same size with both embedding spaces (two-tower and WALS) indexed: two more index builds.",
+        };
+        var requests = CommonOptions.Range(new Option<int>("--requests") { Description = "Requests timed with --candidates.", DefaultValueFactory = _ => 1000 }, 1, 1_000_000);
+        var views = CommonOptions.Range(new Option<int>("--views") { Description = "View events behind the popular, trending and fresh lists with --candidates.", DefaultValueFactory = _ => 5_000_000 }, 1, 500_000_000);
         var json = CommonOptions.Json();
         var command = new Command("ann", "Benchmark the embedded USearch HNSW vector index on a synthetic clustered catalogue: build time, memory, recall@k against exact search, query latency p50/p99 and queries/s per search expansion.")
         {
-            videos, dim, queries, k, expansion, connectivity, expansionAdd, threads, seed, json,
+            videos, dim, queries, k, expansion, connectivity, expansionAdd, threads, seed, candidates, requests, views, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
         {
@@ -43,7 +49,31 @@ public static class BenchAnnCommand
             settings.Check();
             var report = Run(settings, cancellationToken);
             Print(report);
-            JsonOutput.Write(parse.GetValue(json), report.ToJson());
+            var output = report.ToJson();
+            if (parse.GetValue(candidates))
+            {
+                if (settings.Videos < 100)
+                {
+                    throw new CliException("--candidates needs --videos of at least 100.");
+                }
+
+                var indexOptions = new UsearchIndexOptions
+                {
+                    Connectivity = settings.Connectivity,
+                    ExpansionAdd = settings.ExpansionAdd,
+                    ExpansionSearch = report.Chosen.Expansion,
+                    Threads = settings.Threads,
+                };
+                output["candidates"] = CandidateWorldBenchmark.RunAsync(settings.Videos, settings.Dimensions, parse.GetValue(requests), parse.GetValue(views),
+                    settings.K, settings.Seed, (d, metric) =>
+                    {
+                        var index = new USearchVectorIndex(d, metric, indexOptions);
+                        index.Reserve(settings.Videos);
+                        return index;
+                    }, line => AnsiConsole.MarkupLine(Markup.Escape(line)), cancellationToken).GetAwaiter().GetResult();
+            }
+
+            JsonOutput.Write(parse.GetValue(json), output);
             return 0;
         })));
         return command;
