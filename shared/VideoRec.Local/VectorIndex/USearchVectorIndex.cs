@@ -278,8 +278,10 @@ public sealed unsafe partial class USearchVectorIndex : IVideoVectorIndex, IDisp
                 // A selective filter can starve the graph walk: scan the matching videos exactly, but only while they
                 // are few enough for a scan to be cheap; a broad filter keeps the graph's answer.
                 var limit = ExactFallbackLimit(k);
-                var matching = MatchingKeys(filter, stopAfter: restricts ? limit + 1 : int.MaxValue);
-                if (matching.Count <= limit || !restricts)
+                var matching = restricts && EstimatedMatches(filter) > 2.0 * limit
+                    ? null
+                    : MatchingKeys(filter, stopAfter: restricts ? limit + 1 : int.MaxValue);
+                if (matching is not null && (matching.Count <= limit || !restricts))
                 {
                     if (found < Math.Min(wanted, matching.Count))
                     {
@@ -376,6 +378,30 @@ public sealed unsafe partial class USearchVectorIndex : IVideoVectorIndex, IDisp
     /// <summary>Keys of live graph vectors that pass the filter, in key order.</summary>
     /// <summary>The most matching videos a filtered search scans exactly when the graph returns fewer than k: max(20,000, 20·k).</summary>
     public static int ExactFallbackLimit(int k) => (int)Math.Min(int.MaxValue - 1L, Math.Max(20_000L, 20L * k));
+
+    /// <summary>The number of graph videos passing <paramref name="filter"/>, estimated from 1,024 keys spread over the key range.</summary>
+    private double EstimatedMatches(VectorSearchFilter filter)
+    {
+        const int samples = 1024;
+        if (_nextKey <= samples)
+        {
+            return 0; // small enough to count exactly
+        }
+
+        var (inGraph, hits) = (0, 0);
+        var step = (double)_nextKey / samples;
+        for (var i = 0; i < samples; i++)
+        {
+            var key = (ulong)(i * step);
+            if (_inGraph[key])
+            {
+                inGraph++;
+                hits += filter.Matches(_ids[key]!, _attributes[key]!) ? 1 : 0;
+            }
+        }
+
+        return inGraph == 0 ? 0 : (double)hits / inGraph * _graphCount;
+    }
 
     private List<ulong> MatchingKeys(VectorSearchFilter filter, int stopAfter = int.MaxValue)
     {

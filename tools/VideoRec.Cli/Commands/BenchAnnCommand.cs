@@ -61,7 +61,7 @@ public static class BenchAnnCommand
                 {
                     Connectivity = settings.Connectivity,
                     ExpansionAdd = settings.ExpansionAdd,
-                    ExpansionSearch = report.Chosen.Expansion,
+                    ExpansionSearch = Math.Max(128, report.Chosen.Expansion),
                     Threads = settings.Threads,
                 };
                 output["candidates"] = CandidateWorldBenchmark.RunAsync(settings.Videos, settings.Dimensions, parse.GetValue(requests), parse.GetValue(views),

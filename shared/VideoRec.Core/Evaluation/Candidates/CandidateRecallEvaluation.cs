@@ -59,16 +59,21 @@ public static class CandidateRecallEvaluation
 
         // ANN indexes and their recall against exact search.
         var generators = new List<ICandidateGenerator>();
-        var ann = new List<AnnRecall>();
+        var annRecalls = new List<AnnRecall>();
         foreach (var space in spaces)
         {
             Check(space.VideoVectors, videos.Count, space.Dimensions, space.Source);
             Check(space.UserVectors, users.Count, space.Dimensions, space.Source);
             var table = new VideoVectorTable(videos, space.VideoVectors, space.Dimensions);
-            var (index, seconds) = await BuildAsync(annIndex(space.Dimensions, space.Metric), table, catalogue, cancellationToken).ConfigureAwait(false);
+            // Inner-product spaces (WALS factors, two-tower vectors with their prior) have unequal norms: search them through
+            // the maximum-inner-product transformation so the graph walk sees equal-norm vectors.
+            var ann = space.Metric == VectorMetric.InnerProduct
+                ? new MipsVectorIndex(annIndex(space.Dimensions + 1, VectorMetric.InnerProduct), MipsVectorIndex.NormBound(space.VideoVectors, space.Dimensions))
+                : annIndex(space.Dimensions, space.Metric);
+            var (index, seconds) = await BuildAsync(ann, table, catalogue, cancellationToken).ConfigureAwait(false);
             var (exact, _) = await BuildAsync(new ExactVectorIndex(space.Dimensions, space.Metric, videos.Count), table, catalogue, cancellationToken).ConfigureAwait(false);
             var recall = await AnnRecallAsync(index, exact, space, task.EvaluatedUsers, options.AnnK, cancellationToken).ConfigureAwait(false);
-            ann.Add(new AnnRecall(space.Source, index.Engine, videos.Count, space.Dimensions, Math.Min(options.AnnK, videos.Count), task.EvaluatedUsers.Length, recall, seconds));
+            annRecalls.Add(new AnnRecall(space.Source, index.Engine, videos.Count, space.Dimensions, Math.Min(options.AnnK, videos.Count), task.EvaluatedUsers.Length, recall, seconds));
             var userVectors = space.UserVectors;
             var d = space.Dimensions;
             generators.Add(new AnnCandidateGenerator(space.Source, index, r => users.TryGetIndex(r.UserId, out var u) ? userVectors.AsMemory(u * d, d) : null));
@@ -161,7 +166,7 @@ public static class CandidateRecallEvaluation
         latencies.Sort();
         return new CandidateRecallReport(dataset.Name, set.Seed, task.EvaluatedUsers.Length, counts,
             perSource.ToDictionary(s => s.Key, s => s.Value.Select(v => v / n).ToArray(), StringComparer.Ordinal),
-            [.. merged.Select(v => v / n)], ann,
+            [.. merged.Select(v => v / n)], annRecalls,
             share.ToDictionary(s => s.Key, s => s.Value / n, StringComparer.Ordinal),
             Percentile(latencies, 0.50), Percentile(latencies, 0.99));
     }
