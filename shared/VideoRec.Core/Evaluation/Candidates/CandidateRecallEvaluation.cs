@@ -65,12 +65,7 @@ public static class CandidateRecallEvaluation
             Check(space.VideoVectors, videos.Count, space.Dimensions, space.Source);
             Check(space.UserVectors, users.Count, space.Dimensions, space.Source);
             var table = new VideoVectorTable(videos, space.VideoVectors, space.Dimensions);
-            // Inner-product spaces (WALS factors, two-tower vectors with their prior) have unequal norms: search them through
-            // the maximum-inner-product transformation so the graph walk sees equal-norm vectors.
-            var ann = space.Metric == VectorMetric.InnerProduct
-                ? new MipsVectorIndex(annIndex(space.Dimensions + 1, VectorMetric.InnerProduct), MipsVectorIndex.NormBound(space.VideoVectors, space.Dimensions))
-                : annIndex(space.Dimensions, space.Metric);
-            var (index, seconds) = await BuildAsync(ann, table, catalogue, cancellationToken).ConfigureAwait(false);
+            var (index, seconds) = await BuildAsync(annIndex(space.Dimensions, space.Metric), table, catalogue, cancellationToken).ConfigureAwait(false);
             var (exact, _) = await BuildAsync(new ExactVectorIndex(space.Dimensions, space.Metric, videos.Count), table, catalogue, cancellationToken).ConfigureAwait(false);
             var recall = await AnnRecallAsync(index, exact, space, task.EvaluatedUsers, options.AnnK, cancellationToken).ConfigureAwait(false);
             annRecalls.Add(new AnnRecall(space.Source, index.Engine, videos.Count, space.Dimensions, Math.Min(options.AnnK, videos.Count), task.EvaluatedUsers.Length, recall, seconds));
