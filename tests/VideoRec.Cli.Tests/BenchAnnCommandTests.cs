@@ -10,6 +10,28 @@ public sealed class BenchAnnCommandTests : IDisposable
     public void Dispose() => _temp.Dispose();
 
     [Fact]
+    public async Task Bench_ann_with_candidates_times_the_whole_candidate_generation_on_both_spaces()
+    {
+        var jsonPath = _temp["candidates.json"];
+
+        var result = await Vrec.SucceedsAsync("bench", "ann", "--videos", "3000", "--dim", "16", "--queries", "20", "--candidates", "--requests", "30", "--views", "20000", "--json", jsonPath);
+
+        var candidates = Vrec.ReadJson(jsonPath)["candidates"]!.AsObject();
+        Assert.Equal((3000, 16, 20000, 30), ((int)candidates["videos"]!, (int)candidates["dim"]!, (int)candidates["views"]!, (int)candidates["requests"]!));
+        foreach (var space in new[] { "twotower", "wals" })
+        {
+            Assert.InRange((double)candidates["spaces"]![space]!["recall_at_100"]!, 0.5, 1.0);
+            Assert.True((double)candidates["spaces"]![space]!["build_s"]! > 0);
+        }
+
+        Assert.True((double)candidates["p99_ms"]! >= (double)candidates["p50_ms"]! && (double)candidates["p50_ms"]! > 0);
+        Assert.Equal(["twotower", "wals", "similar", "popular", "trending", "fresh"], candidates["source_p99_ms"]!.AsObject().Select(s => s.Key));
+        // Six sources asked for 1,800 videos; the language, region and exclusion filters leave a few hundred of 3,000 (measured 462).
+        Assert.InRange((double)candidates["mean_candidates"]!, 300, 1000);
+        Assert.Contains("Candidate generation, six sources and the merge of 1,000", result.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Bench_ann_reports_recall_latency_build_and_memory_for_every_expansion()
     {
         var jsonPath = _temp["ann.json"];
