@@ -98,9 +98,11 @@ public static class EvaluateCandidatesCommand
                     new TwoTowerOptions { Epochs = parse.GetValue(epochs), Relevance = request.Relevance });
                 var recommender = ConsoleProgress.Status("Training the two-tower model", () => (VideoRec.TwoTower.Serving.EmbeddingRecommender)factory.Train(set, cancellationToken));
                 factory.Last?.Model.Dispose();
-                var (users, videos, d) = recommender.InnerProductVectors();
-                spaces.Insert(0, new RetrievalSpace(CandidateSources.TwoTower, users, videos, d, VectorMetric.InnerProduct));
-                similar = (recommender.VideoVectors, recommender.VideoVectors.Length / Math.Max(1, set.Pairs.Videos.Count));
+                // The index holds the towers' unit embeddings; the popularity prior is added when re-scoring the neighbours.
+                var d = recommender.VideoVectors.Length / Math.Max(1, set.Pairs.Videos.Count);
+                spaces.Insert(0, new RetrievalSpace(CandidateSources.TwoTower, recommender.UserVectors, recommender.VideoVectors, d, VectorMetric.InnerProduct,
+                    recommender.VideoPrior, recommender.UserPriorWeights));
+                similar = (recommender.VideoVectors, d);
             }
 
             var report = await ConsoleProgress.Run(async ctx =>

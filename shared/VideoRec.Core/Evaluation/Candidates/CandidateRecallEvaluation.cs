@@ -66,12 +66,17 @@ public static class CandidateRecallEvaluation
             Check(space.UserVectors, users.Count, space.Dimensions, space.Source);
             var table = new VideoVectorTable(videos, space.VideoVectors, space.Dimensions);
             var (index, seconds) = await BuildAsync(annIndex(space.Dimensions, space.Metric), table, catalogue, cancellationToken).ConfigureAwait(false);
-            var (exact, _) = await BuildAsync(new ExactVectorIndex(space.Dimensions, space.Metric, videos.Count), table, catalogue, cancellationToken).ConfigureAwait(false);
-            var recall = await AnnRecallAsync(index, exact, space, task.EvaluatedUsers, options.AnnK, cancellationToken).ConfigureAwait(false);
-            annRecalls.Add(new AnnRecall(space.Source, index.Engine, videos.Count, space.Dimensions, Math.Min(options.AnnK, videos.Count), task.EvaluatedUsers.Length, recall, seconds));
             var userVectors = space.UserVectors;
             var d = space.Dimensions;
-            generators.Add(new AnnCandidateGenerator(space.Source, index, r => users.TryGetIndex(r.UserId, out var u) ? userVectors.AsMemory(u * d, d) : null));
+            var bias = space.VideoBias is { } b ? Enumerable.Range(0, videos.Count).ToDictionary(v => videos[v], v => b[v], StringComparer.Ordinal) : null;
+            ScoreBias? BiasOf(CandidateRequest r) => bias is null ? null
+                : new ScoreBias(bias, users.TryGetIndex(r.UserId, out var u) ? space.UserBiasWeights?[u] ?? 1 : 0);
+            ReadOnlyMemory<float>? QueryOf(CandidateRequest r) => users.TryGetIndex(r.UserId, out var u) ? userVectors.AsMemory(u * d, d) : null;
+            var generator = new AnnCandidateGenerator(space.Source, index, QueryOf, BiasOf);
+            var oracle = await ExactOracleAsync(space, videos, catalogue, cancellationToken).ConfigureAwait(false);
+            var recall = await AnnRecallAsync(generator, oracle, space, users, task.EvaluatedUsers, options.AnnK, cancellationToken).ConfigureAwait(false);
+            annRecalls.Add(new AnnRecall(space.Source, index.Engine, videos.Count, space.Dimensions, Math.Min(options.AnnK, videos.Count), task.EvaluatedUsers.Length, recall, seconds));
+            generators.Add(generator);
         }
 
         if (similarVectors is { } similar)
@@ -194,20 +199,47 @@ public static class CandidateRecallEvaluation
         return (index, clock.Elapsed.TotalSeconds);
     }
 
-    private static async Task<double> AnnRecallAsync(IVideoVectorIndex ann, IVideoVectorIndex exact, RetrievalSpace space, int[] users, int k,
-        CancellationToken cancellationToken)
+    /// <summary>Exact search of the space's full score (the bias as one more coordinate each side), and the query of a user.</summary>
+    private static async Task<(IVideoVectorIndex Index, Func<int, ReadOnlyMemory<float>> Query)> ExactOracleAsync(RetrievalSpace space, IdIndex videos,
+        CandidateCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var d = space.Dimensions;
+        if (space.VideoBias is null)
+        {
+            var (plain, _) = await BuildAsync(new ExactVectorIndex(d, space.Metric, videos.Count), new VideoVectorTable(videos, space.VideoVectors, d), catalogue, cancellationToken).ConfigureAwait(false);
+            return (plain, u => space.UserVectors.AsMemory(u * d, d));
+        }
+
+        var rows = new float[videos.Count * (d + 1)];
+        for (var v = 0; v < videos.Count; v++)
+        {
+            space.VideoVectors.AsSpan(v * d, d).CopyTo(rows.AsSpan(v * (d + 1)));
+            rows[v * (d + 1) + d] = space.VideoBias[v];
+        }
+
+        var (exact, _) = await BuildAsync(new ExactVectorIndex(d + 1, VectorMetric.InnerProduct, videos.Count), new VideoVectorTable(videos, rows, d + 1), catalogue, cancellationToken).ConfigureAwait(false);
+        return (exact, u =>
+        {
+            var q = new float[d + 1];
+            space.UserVectors.AsSpan(u * d, d).CopyTo(q);
+            q[d] = space.UserBiasWeights?[u] ?? 1;
+            return q;
+        });
+    }
+
+    private static async Task<double> AnnRecallAsync(AnnCandidateGenerator generator, (IVideoVectorIndex Index, Func<int, ReadOnlyMemory<float>> Query) oracle,
+        RetrievalSpace space, IdIndex users, int[] evaluated, int k, CancellationToken cancellationToken)
     {
         var total = 0.0;
-        foreach (var u in users)
+        foreach (var u in evaluated)
         {
-            var query = space.UserVectors.AsMemory(u * space.Dimensions, space.Dimensions);
-            var truth = await exact.SearchAsync(query, k, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var found = await ann.SearchAsync(query, k, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var truth = await oracle.Index.SearchAsync(oracle.Query(u), k, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var found = await generator.GenerateAsync(new CandidateRequest { UserId = users[u], Now = DateTimeOffset.UnixEpoch }, k, cancellationToken).ConfigureAwait(false);
             var set = truth.Select(t => t.VideoId).ToHashSet(StringComparer.Ordinal);
             total += truth.Count == 0 ? 1 : (double)found.Count(f => set.Contains(f.VideoId)) / truth.Count;
         }
 
-        return users.Length == 0 ? 0 : total / users.Length;
+        return evaluated.Length == 0 ? 0 : total / evaluated.Length;
     }
 
     private static void Check(float[] vectors, int rows, int dimensions, string source)
