@@ -222,7 +222,7 @@ public static class ReRanker
             string how;
             if (options.Exploration == ExplorationPolicy.Thompson)
             {
-                var draws = fresh.Select(w => (w, Draw: Beta(random, w.Candidate.Video.Clicks + 1, Math.Max(0, w.Candidate.Video.Impressions - w.Candidate.Video.Clicks) + 1))).ToList();
+                var draws = fresh.Select(w => (w, Draw: Beta(random, Successes(w.Candidate.Video) + 1, Failures(w.Candidate.Video) + 1))).ToList();
                 var best = draws.MaxBy(d => d.Draw);
                 (pick, how) = (best.w, $"Thompson draw {best.Draw.ToString("0.000", CultureInfo.InvariantCulture)}");
             }
@@ -248,6 +248,12 @@ public static class ReRanker
 
         return chosen;
     }
+
+    /// <summary>Clicks as a Thompson-sampling success count: never negative, computed in double so long.MaxValue + 1 cannot wrap.</summary>
+    private static double Successes(RerankVideo video) => Math.Max(0d, video.Clicks);
+
+    /// <summary>Impressions without a click, never negative (statistics may be inconsistent or corrupt).</summary>
+    private static double Failures(RerankVideo video) => Math.Max(0d, (double)video.Impressions - Successes(video));
 
     /// <summary>Evenly spread positions for <paramref name="count"/> exploration items on a page of k, starting after the top.</summary>
     private static int[] ExplorationPositions(int k, int count)
@@ -344,6 +350,13 @@ public static class ReRanker
 
     private static double Gamma(Random random, double shape)
     {
+        // Callers pass shapes of at least 1 (counts + 1); a shape that is not positive and finite would make the
+        // boost below recurse without end (shape + 1 == shape for huge magnitudes).
+        if (!(shape > 0) || !double.IsFinite(shape))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), shape, "The Gamma shape must be positive and finite.");
+        }
+
         if (shape < 1)
         {
             return Gamma(random, shape + 1) * Math.Pow(1 - random.NextDouble(), 1 / shape);
