@@ -51,25 +51,23 @@ public static class ReRanker
         pool = RemoveNearDuplicates(pool, options, removed);
 
         var k = context.K;
-        var creatorCap = Math.Max(1, (int)Math.Floor(options.MaxCreatorShare * k + 1e-9));
-        var page = new Working?[k];
+        var creatorCap = Math.Max(1, (int)Math.Min(int.MaxValue, Math.Floor(options.MaxCreatorShare * k + 1e-9)));
         var caps = new Caps(creatorCap, options.MaxPerTag);
         var exploration = Explore(pool, context, options, caps, k);
         var slots = ExplorationPositions(k, exploration.Count);
-        for (var i = 0; i < exploration.Count; i++)
-        {
-            page[slots[i]] = exploration[i];
-        }
-
         var rest = pool.Where(w => !exploration.Contains(w)).ToList();
         var chosen = SelectByMmr(rest, k - exploration.Count, options, caps, removed);
-        var next = 0;
-        for (var p = 0; p < k && next < chosen.Count; p++)
+
+        // Exploration items go to their spread positions of a page of k, the chosen fill the other positions in order,
+        // and the page closes up where there are too few. Walked position by position rather than through an array of
+        // k slots: k may be far larger than the candidates (up to int.MaxValue).
+        var page = new List<Working>(exploration.Count + chosen.Count);
+        for (int p = 0, e = 0, next = 0; e < exploration.Count || next < chosen.Count; p++)
         {
-            page[p] ??= chosen[next++];
+            page.Add(e < exploration.Count && (slots[e] == p || next == chosen.Count) ? exploration[e++] : chosen[next++]);
         }
 
-        var items = page.OfType<Working>()
+        var items = page
             .Select((w, position) => new RerankedItem(w.Candidate.VideoId, position, w.Score, w.Candidate.Sources, w.Reasons))
             .ToArray();
         var allServed = context.AlreadyServed.Concat(items.Select(i => PageToken.Hash(i.VideoId))).ToArray();
@@ -269,14 +267,15 @@ public static class ReRanker
 
     private static List<Working> SelectByMmr(List<Working> pool, int count, RerankOptions options, Caps caps, List<RerankRemoval> removed)
     {
+        count = Math.Min(count, pool.Count);
         var chosen = new List<Working>(Math.Max(0, count));
-        if (count <= 0 || pool.Count == 0)
+        if (count <= 0)
         {
             return chosen;
         }
 
         // Candidates beyond the best 4k (at least 100) cannot matter for a page of k; cap the quadratic work.
-        var window = pool.Take(Math.Max(4 * count, 100)).ToList();
+        var window = pool.Take((int)Math.Min(int.MaxValue, Math.Max(4L * count, 100))).ToList();
         var max = window.Max(w => w.Score);
         var min = window.Min(w => w.Score);
         var span = max - min > 0 ? max - min : 1;

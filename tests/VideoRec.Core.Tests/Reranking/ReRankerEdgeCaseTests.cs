@@ -50,4 +50,18 @@ public sealed class ReRankerEdgeCaseTests
         Assert.Equal(["old", "new"], result.Items.Select(i => i.VideoId));
         Assert.StartsWith("exploration slot for a new video (Thompson draw ", result.Items[1].Reasons[^1]);
     }
+
+    [Fact]
+    public void A_page_size_of_int_max_returns_every_candidate_without_allocating_the_page()
+    {
+        // The page was allocated as an array of k slots: k = int.MaxValue threw OutOfMemoryException.
+        var options = Plain();
+        options.ExplorationShare = 0.5;
+        var fresh = Video() with { Impressions = 5 };
+
+        var result = ReRanker.Rerank([C("b", 0.5), C("a", 0.9), C("c", 0.7), C("n", 0.1, fresh)], Context(k: int.MaxValue), options);
+
+        Assert.Equal(["a", "c", "b", "n"], result.Items.Select(i => i.VideoId));
+        Assert.Equal([0, 1, 2, 3], result.Items.Select(i => i.Position));
+    }
 }
