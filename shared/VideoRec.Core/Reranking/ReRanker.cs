@@ -274,14 +274,19 @@ public static class ReRanker
             return chosen;
         }
 
-        // Candidates beyond the best 4k (at least 100) cannot matter for a page of k; cap the quadratic work.
-        var window = pool.Take((int)Math.Min(int.MaxValue, Math.Max(4L * count, 100))).ToList();
+        // Candidates beyond the best 4k (at least 100) seldom matter for a page of k; cap the quadratic work. When
+        // creator or tag caps refuse so many that the window runs dry, it widens by the same step (the new entries
+        // keep the first window's normalisation), so caps never leave the page short while the pool has videos.
+        var step = (int)Math.Min(int.MaxValue, Math.Max(4L * count, 100));
+        var window = pool.Take(step).ToList();
         var max = window.Max(w => w.Score);
         var min = window.Min(w => w.Score);
         var span = max - min > 0 ? max - min : 1;
         var lambda = options.DiversityLambda;
-        var maxSimilarity = new double[window.Count];
-        var taken = new bool[window.Count];
+        var maxSimilarity = new List<double>(window.Count);
+        var taken = new List<bool>(window.Count);
+        maxSimilarity.AddRange(Enumerable.Repeat(0.0, window.Count));
+        taken.AddRange(Enumerable.Repeat(false, window.Count));
         while (chosen.Count < count)
         {
             var best = -1;
@@ -302,7 +307,31 @@ public static class ReRanker
 
             if (best < 0)
             {
-                break;
+                if (window.Count == pool.Count)
+                {
+                    break;
+                }
+
+                foreach (var w in pool.Skip(window.Count).Take(step))
+                {
+                    var similarity = 0.0;
+                    if (lambda < 1 && !w.Candidate.Video.Embedding.IsEmpty)
+                    {
+                        foreach (var c in chosen)
+                        {
+                            if (!c.Candidate.Video.Embedding.IsEmpty)
+                            {
+                                similarity = Math.Max(similarity, Cosine(c.Candidate.Video.Embedding.Span, w.Candidate.Video.Embedding.Span));
+                            }
+                        }
+                    }
+
+                    window.Add(w);
+                    maxSimilarity.Add(similarity);
+                    taken.Add(false);
+                }
+
+                continue;
             }
 
             taken[best] = true;

@@ -64,4 +64,20 @@ public sealed class ReRankerEdgeCaseTests
         Assert.Equal(["a", "c", "b", "n"], result.Items.Select(i => i.VideoId));
         Assert.Equal([0, 1, 2, 3], result.Items.Select(i => i.Position));
     }
+
+    [Fact]
+    public void Creator_caps_do_not_leave_the_page_short_when_the_top_hundred_share_one_creator()
+    {
+        // MMR looked only at the best max(4k, 100) candidates: with the top 120 from one creator capped at 1 per page,
+        // the page held 1 video although 30 other creators' videos were there.
+        var candidates = Enumerable.Range(0, 120).Select(i => C($"a{i:000}", 1000 - i, Video("a")))
+            .Concat(Enumerable.Range(0, 30).Select(i => C($"c{i:00}", 100 - i, Video($"c{i}"))))
+            .ToArray();
+        var options = Plain();
+        options.MaxCreatorShare = 0.1;
+
+        var result = ReRanker.Rerank(candidates, Context(k: 10), options);
+
+        Assert.Equal(["a000", "c00", "c01", "c02", "c03", "c04", "c05", "c06", "c07", "c08"], result.Items.Select(i => i.VideoId));
+    }
 }
