@@ -130,6 +130,7 @@ public static class ReRanker
 
         if (!double.IsFinite(w.Score))
         {
+            w.Usable = false;
             w.Score = double.MinValue / 4;
             w.Reasons.Add("no usable score: ranked last");
         }
@@ -279,9 +280,14 @@ public static class ReRanker
         // keep the first window's normalisation), so caps never leave the page short while the pool has videos.
         var step = (int)Math.Min(int.MaxValue, Math.Max(4L * count, 100));
         var window = pool.Take(step).ToList();
-        var max = window.Max(w => w.Score);
-        var min = window.Min(w => w.Score);
+        // Relevance is min-max normalised over the usable scores only: the sentinel of a video without a usable
+        // score (or a score demoted to -infinity) would otherwise squash every real score to 1, or make the span
+        // infinite and every value NaN. Halving first keeps max − min finite for scores near the double range.
+        var usable = window.Where(w => w.Usable && double.IsFinite(w.Score)).Select(w => w.Score / 2).ToList();
+        var max = usable.Count > 0 ? usable.Max() : 0;
+        var min = usable.Count > 0 ? usable.Min() : 0;
         var span = max - min > 0 ? max - min : 1;
+        double Relevance(Working w) => w.Usable && double.IsFinite(w.Score) ? Math.Clamp((w.Score / 2 - min) / span, -1, 1) : -2;
         var lambda = options.DiversityLambda;
         var maxSimilarity = new List<double>(window.Count);
         var taken = new List<bool>(window.Count);
@@ -298,7 +304,7 @@ public static class ReRanker
                     continue;
                 }
 
-                var value = lambda * (window[i].Score - min) / span - (1 - lambda) * maxSimilarity[i];
+                var value = lambda * Relevance(window[i]) - (1 - lambda) * maxSimilarity[i];
                 if (value > bestValue)
                 {
                     (best, bestValue) = (i, value);
@@ -418,6 +424,9 @@ public static class ReRanker
         public RerankCandidate Candidate { get; } = candidate;
 
         public double Score { get; set; } = candidate.Score;
+
+        /// <summary>False when the scorer gave no finite score (the video is ranked last).</summary>
+        public bool Usable { get; set; } = true;
 
         public List<string> Reasons { get; } = [];
     }

@@ -52,6 +52,22 @@ public sealed class ReRankerEdgeCaseTests
     }
 
     [Fact]
+    public void Creator_caps_do_not_leave_the_page_short_when_the_top_hundred_share_one_creator()
+    {
+        // MMR looked only at the best max(4k, 100) candidates: with the top 120 from one creator capped at 1 per page,
+        // the page held 1 video although 30 other creators' videos were there.
+        var candidates = Enumerable.Range(0, 120).Select(i => C($"a{i:000}", 1000 - i, Video("a")))
+            .Concat(Enumerable.Range(0, 30).Select(i => C($"c{i:00}", 100 - i, Video($"c{i}"))))
+            .ToArray();
+        var options = Plain();
+        options.MaxCreatorShare = 0.1;
+
+        var result = ReRanker.Rerank(candidates, Context(k: 10), options);
+
+        Assert.Equal(["a000", "c00", "c01", "c02", "c03", "c04", "c05", "c06", "c07", "c08"], result.Items.Select(i => i.VideoId));
+    }
+
+    [Fact]
     public void A_page_size_of_int_max_returns_every_candidate_without_allocating_the_page()
     {
         // The page was allocated as an array of k slots: k = int.MaxValue threw OutOfMemoryException.
@@ -66,18 +82,48 @@ public sealed class ReRankerEdgeCaseTests
     }
 
     [Fact]
-    public void Creator_caps_do_not_leave_the_page_short_when_the_top_hundred_share_one_creator()
+    public void A_candidate_without_a_usable_score_does_not_flatten_the_others_relevance()
     {
-        // MMR looked only at the best max(4k, 100) candidates: with the top 120 from one creator capped at 1 per page,
-        // the page held 1 video although 30 other creators' videos were there.
-        var candidates = Enumerable.Range(0, 120).Select(i => C($"a{i:000}", 1000 - i, Video("a")))
-            .Concat(Enumerable.Range(0, 30).Select(i => C($"c{i:00}", 100 - i, Video($"c{i}"))))
-            .ToArray();
+        // Its sentinel score (double.MinValue / 4) set the bottom of MMR's min-max normalisation, so every real score
+        // normalised to 1.0 and diversity alone ordered the page: c (0.1) came before b (0.8).
         var options = Plain();
-        options.MaxCreatorShare = 0.1;
+        options.DiversityLambda = 0.7;
+        Rerank_is_a_b_c_n(options, [C("a", 0.9, Video(embedding: [1, 0])), C("b", 0.8, Video(embedding: [1, 0.1f])),
+            C("c", 0.1, Video(embedding: [0, 1])), C("n", double.NaN, Video(embedding: [0, -1]))]);
+    }
 
-        var result = ReRanker.Rerank(candidates, Context(k: 10), options);
+    [Fact]
+    public void An_over_exposed_candidate_without_a_usable_score_does_not_empty_the_page()
+    {
+        // Demoting the sentinel score by a factor below 0.25 made it -infinity: the normalisation span became infinite,
+        // every MMR value NaN, and the page came back empty.
+        var options = Plain();
+        options.DiversityLambda = 0.7;
+        options.OverexposureImpressions = 3;
+        options.OverexposureFactor = 0.1;
+        var context = Context() with { ShownWithoutClick = new Dictionary<string, int> { ["n"] = 3 } };
 
-        Assert.Equal(["a000", "c00", "c01", "c02", "c03", "c04", "c05", "c06", "c07", "c08"], result.Items.Select(i => i.VideoId));
+        var result = ReRanker.Rerank([C("a", 0.9, Video(embedding: [1, 0])), C("b", 0.8, Video(embedding: [1, 0.1f])),
+            C("c", 0.1, Video(embedding: [0, 1])), C("n", double.NaN, Video(embedding: [0, -1]))], context, options);
+
+        Assert.Equal(["a", "b", "c", "n"], result.Items.Select(i => i.VideoId));
+    }
+
+    [Fact]
+    public void Scores_near_the_double_range_do_not_drop_the_best_video()
+    {
+        // max − min overflowed to infinity: the best video's relevance was ∞/∞ = NaN, it never won a comparison and
+        // was silently left off the page.
+        var options = Plain();
+        options.DiversityLambda = 0.7;
+        Rerank_is_a_b_c_n(options, [C("a", 1e308, Video(embedding: [1, 0])), C("b", 1e307, Video(embedding: [1, 0.1f])),
+            C("c", -1e308, Video(embedding: [0, 1]))]);
+    }
+
+    private static void Rerank_is_a_b_c_n(RerankOptions options, RerankCandidate[] candidates)
+    {
+        var result = ReRanker.Rerank(candidates, Context(), options);
+
+        Assert.Equal(new[] { "a", "b", "c", "n" }.Take(candidates.Length), result.Items.Select(i => i.VideoId));
     }
 }
