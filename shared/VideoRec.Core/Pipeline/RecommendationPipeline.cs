@@ -76,10 +76,21 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         if (merged.Count == 0)
         {
             candidateProblem ??= "no source proposed a video";
-            var list = fallback(request);
-            merged = [.. list.Where(c => !request.Excluded.Contains(c.VideoId)).Select((c, i) =>
-                new MergedCandidate(c.VideoId, i, [new CandidateProvenance(c.Source, c.Score, i)], 1.0 / (CandidateMerger.FusionOffset + i)))];
-            candidateProblem += $"; served the fallback list ({merged.Count} videos)";
+            try
+            {
+                // The fallback is often stitched from several lists (the region's, then the global one): keep each
+                // video once, at its first position, and skip entries without an id.
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                merged = [.. (fallback(request) ?? [])
+                    .Where(c => !string.IsNullOrEmpty(c.VideoId) && !request.Excluded.Contains(c.VideoId) && seen.Add(c.VideoId))
+                    .Select((c, i) => new MergedCandidate(c.VideoId, i, [new CandidateProvenance(c.Source, c.Score, i)], 1.0 / (CandidateMerger.FusionOffset + i)))];
+                candidateProblem += $"; served the fallback list ({merged.Count} videos)";
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                merged = [];
+                candidateProblem += $"; the fallback list failed ({e.GetType().Name}: {e.Message})";
+            }
         }
 
         stages.Add(new StageReport("candidates", clock.Elapsed.TotalMilliseconds, candidateProblem));

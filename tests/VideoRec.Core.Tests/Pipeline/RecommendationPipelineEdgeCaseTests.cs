@@ -1,0 +1,68 @@
+using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.Pipeline;
+using VideoRec.Core.Reranking;
+
+namespace VideoRec.Core.Tests.Pipeline;
+
+/// <summary>Bad input to the recommend pipeline: it must degrade, never fail the request.</summary>
+public sealed class RecommendationPipelineEdgeCaseTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
+
+    private sealed class Nothing : ICandidateGenerator
+    {
+        public string Name => CandidateSources.Wals;
+
+        public ValueTask<IReadOnlyList<Candidate>> GenerateAsync(CandidateRequest request, int count, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<Candidate>>([]);
+    }
+
+    private static RecommendationPipeline Pipeline(Func<CandidateRequest, IReadOnlyList<Candidate>> fallback, PipelineOptions? options = null)
+    {
+        var generation = new CandidateGenerationOptions
+        {
+            MergedCount = 100,
+            Sources = new() { [CandidateSources.Wals] = new() { Quota = 0, BudgetMs = 5000 } },
+        };
+        return new RecommendationPipeline(new CandidateGenerationPipeline([new Nothing()], generation), new FusedScoreScorer(),
+            _ => new RerankVideo { Impressions = 1000 }, fallback,
+            options ?? new PipelineOptions { CandidatesBudgetMs = 5000, ScoringBudgetMs = 5000 },
+            new RerankOptions { ExplorationShare = 0, DiversityLambda = 1, FreshnessBoost = 0, ClickbaitPenalty = 0 });
+    }
+
+    private static CandidateRequest Request() => new() { UserId = "u", Now = Now, Excluded = new HashSet<string> { "seen" } };
+
+    private static RerankContext Page(int k = 5) => new() { K = k, Now = Now };
+
+    private static Candidate Popular(string id, float score) => new(id, score, CandidateSources.Popular);
+
+    [Fact]
+    public async Task A_fallback_list_with_repeated_or_missing_ids_is_served_once_each()
+    {
+        // A fallback built from a country list and the global list repeats videos: the re-ranker threw
+        // "Video 'pop1' appears twice" and the request failed; a null id threw in the exclusion lookup.
+        var result = await Pipeline(_ => [Popular("pop1", 50), Popular("pop2", 40), Popular("pop1", 30), Popular(null!, 20), Popular("", 15), Popular("seen", 10)])
+            .RunAsync(Request(), Page());
+
+        Assert.Equal(["pop1", "pop2"], result.Page.Items.Select(i => i.VideoId));
+        Assert.Equal(["candidates: no source proposed a video; served the fallback list (2 videos)"], result.Degradations);
+    }
+
+    [Fact]
+    public async Task A_failing_fallback_gives_an_empty_page_not_a_failed_request()
+    {
+        var result = await Pipeline(_ => throw new InvalidOperationException("store down")).RunAsync(Request(), Page());
+
+        Assert.Empty(result.Page.Items);
+        Assert.Equal(["candidates: no source proposed a video; the fallback list failed (InvalidOperationException: store down)"], result.Degradations);
+    }
+
+    [Fact]
+    public async Task A_null_fallback_list_gives_an_empty_page()
+    {
+        var result = await Pipeline(_ => null!).RunAsync(Request(), Page());
+
+        Assert.Empty(result.Page.Items);
+        Assert.Equal(["candidates: no source proposed a video; served the fallback list (0 videos)"], result.Degradations);
+    }
+}
