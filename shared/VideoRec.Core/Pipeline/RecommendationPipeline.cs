@@ -34,12 +34,16 @@ public sealed record PipelineResult(RerankResult Page, CandidateSet? Candidates,
 /// <param name="scorer">The scoring stage.</param>
 /// <param name="videos">Re-ranking facts of a video by id (catalogue, integrity flags, statistics).</param>
 /// <param name="fallback">The candidates to serve when generation yields nothing (such as popular in the user's region).</param>
-/// <param name="options">Stage budgets.</param>
+/// <param name="options">Stage budgets (validated: an <see cref="ArgumentException"/> names every bad setting).</param>
 /// <param name="rerank">Re-ranking settings.</param>
 public sealed class RecommendationPipeline(CandidateGenerationPipeline candidates, ICandidateScorer scorer, Func<string, RerankVideo> videos,
     Func<CandidateRequest, IReadOnlyList<Candidate>> fallback, PipelineOptions options, RerankOptions rerank)
 {
     private static readonly FusedScoreScorer Fused = new();
+
+    private readonly PipelineOptions _options = options?.Validate() is { Count: > 0 } errors
+        ? throw new ArgumentException("Invalid pipeline settings:" + Environment.NewLine + string.Join(Environment.NewLine, errors), nameof(options))
+        : options ?? throw new ArgumentNullException(nameof(options));
 
     /// <summary>Runs the pipeline for one request.</summary>
     /// <param name="request">Candidate generation's view of the request.</param>
@@ -60,12 +64,12 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         try
         {
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            budget.CancelAfter(options.CandidatesBudgetMs);
+            budget.CancelAfter(_options.CandidatesBudgetMs);
             set = await candidates.GenerateAsync(request, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            candidateProblem = $"no candidates within {options.CandidatesBudgetMs} ms";
+            candidateProblem = $"no candidates within {_options.CandidatesBudgetMs} ms";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -137,7 +141,7 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         try
         {
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            budget.CancelAfter(options.ScoringBudgetMs);
+            budget.CancelAfter(_options.ScoringBudgetMs);
             var scores = await scorer.ScoreAsync(request, merged, budget.Token).AsTask().WaitAsync(budget.Token).ConfigureAwait(false);
             if (scores.Length != merged.Count)
             {
@@ -149,7 +153,7 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return (await Fused.ScoreAsync(request, merged, cancellationToken).ConfigureAwait(false), Fused.Name,
-                $"{scorer.Name} gave no scores within {options.ScoringBudgetMs} ms; candidates keep their fused order");
+                $"{scorer.Name} gave no scores within {_options.ScoringBudgetMs} ms; candidates keep their fused order");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

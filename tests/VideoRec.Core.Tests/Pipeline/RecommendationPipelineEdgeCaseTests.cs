@@ -65,4 +65,16 @@ public sealed class RecommendationPipelineEdgeCaseTests
         Assert.Empty(result.Page.Items);
         Assert.Equal(["candidates: no source proposed a video; served the fallback list (0 videos)"], result.Degradations);
     }
+
+    [Fact]
+    public void Invalid_stage_budgets_are_refused_when_the_pipeline_is_built()
+    {
+        // They were never checked: a negative budget made CancelAfter throw inside every request, which then quietly
+        // served the fallback list ("ArgumentOutOfRangeException") and fused scores.
+        var e = Assert.Throws<ArgumentException>(() => Pipeline(_ => [], new PipelineOptions { CandidatesBudgetMs = -5, ScoringBudgetMs = 0 }));
+
+        Assert.Equal("Invalid pipeline settings:" + Environment.NewLine +
+            "CandidatesBudgetMs must be 1–10000 ms (found -5)." + Environment.NewLine +
+            "ScoringBudgetMs must be 1–10000 ms (found 0). (Parameter 'options')", e.Message);
+    }
 }
