@@ -82,9 +82,9 @@ public sealed class ActivitySnapshot
         var recent = new double[n];
         var baseline = new double[n];
         var firstSeen = new DateTimeOffset?[n];
-        var popularFrom = asOf - options.PopularWindow;
-        var recentFrom = asOf - options.TrendingWindow;
-        var baselineFrom = asOf - options.TrendingBaseline;
+        var popularFrom = WindowStart(asOf, options.PopularWindow);
+        var recentFrom = WindowStart(asOf, options.TrendingWindow);
+        var baselineFrom = WindowStart(asOf, options.TrendingBaseline);
         var halfLifeHours = options.TrendingHalfLife.TotalHours;
         foreach (var view in views)
         {
@@ -125,7 +125,7 @@ public sealed class ActivitySnapshot
 
         var trending = new float[n];
         var fresh = new float[n];
-        var freshFrom = asOf - options.FreshWindow;
+        var freshFrom = WindowStart(asOf, options.FreshWindow);
         for (var v = 0; v < n; v++)
         {
             trending[v] = (float)TrendingScore(recent[v], baseline[v], options);
@@ -140,6 +140,14 @@ public sealed class ActivitySnapshot
             byCountry.ToDictionary(c => c.Key, c => Ranked(c.Value, length), StringComparer.Ordinal),
             Ranked(trending, length), Ranked(fresh, length));
     }
+
+    /// <summary>
+    /// The start of a window of <paramref name="window"/> ending at <paramref name="asOf"/>, in UTC; a window reaching
+    /// back past year 1 (such as <see cref="TimeSpan.MaxValue"/>, "all history") starts at <see cref="DateTimeOffset.MinValue"/>
+    /// instead of throwing.
+    /// </summary>
+    private static DateTimeOffset WindowStart(DateTimeOffset asOf, TimeSpan window) =>
+        window.Ticks >= asOf.UtcTicks ? DateTimeOffset.MinValue : new DateTimeOffset(asOf.UtcTicks - window.Ticks, TimeSpan.Zero);
 
     /// <summary>Positive scores only, best first, ties by index.</summary>
     private static ScoredIndex[] Ranked(float[] scores, int length)

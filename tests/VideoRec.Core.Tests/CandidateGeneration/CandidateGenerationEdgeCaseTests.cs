@@ -1,0 +1,29 @@
+using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.CandidateGeneration.Activity;
+
+namespace VideoRec.Core.Tests.CandidateGeneration;
+
+/// <summary>Odd settings and events for activity snapshots and the generation options.</summary>
+public sealed class CandidateGenerationEdgeCaseTests
+{
+    private static readonly DateTimeOffset AsOf = ActivitySnapshotTests.AsOf;
+
+    [Fact]
+    public void Windows_longer_than_the_calendar_count_every_view_instead_of_throwing()
+    {
+        // asOf − TimeSpan.MaxValue is before year 1: DateTimeOffset threw ArgumentOutOfRangeException although the
+        // validator accepts any positive window. A window reaching past year 1 now means "all history".
+        var options = new CandidateGenerationOptions
+        {
+            PopularWindow = TimeSpan.MaxValue,
+            TrendingBaseline = TimeSpan.MaxValue,
+            FreshWindow = TimeSpan.MaxValue,
+        };
+        var views = new[] { new ViewEvent("v0", default, null), new ViewEvent("v1", AsOf.AddYears(-500), null), new ViewEvent("v1", AsOf, null) };
+
+        var snapshot = ActivitySnapshot.Build(ActivitySnapshotTests.Catalogue("v0", "v1"), views, AsOf, options);
+
+        Assert.Equal([(1, 2f), (0, 1f)], snapshot.Popular.Select(p => (p.Index, p.Score)));
+        Assert.Equal([1, 0], snapshot.Fresh.Select(p => p.Index));
+    }
+}
