@@ -26,4 +26,16 @@ public sealed class CandidateGenerationEdgeCaseTests
         Assert.Equal([(1, 2f), (0, 1f)], snapshot.Popular.Select(p => (p.Index, p.Score)));
         Assert.Equal([1, 0], snapshot.Fresh.Select(p => p.Index));
     }
+
+    [Fact]
+    public void Missing_sources_are_a_validation_error_not_a_crash()
+    {
+        // Validate skipped a null Sources (Sources ?? []) and reported nothing; the pipeline then threw
+        // NullReferenceException reading EnabledSources.
+        var options = new CandidateGenerationOptions { Sources = null! };
+
+        Assert.Equal(["Sources is missing."], options.Validate());
+        var e = Assert.Throws<ArgumentException>(() => new CandidateGenerationPipeline([], options));
+        Assert.Equal("Invalid candidate generation settings:" + Environment.NewLine + "Sources is missing.", e.Message);
+    }
 }
