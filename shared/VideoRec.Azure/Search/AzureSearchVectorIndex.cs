@@ -200,7 +200,7 @@ public sealed class AzureSearchVectorIndex : IVideoVectorIndex
         var matches = await RunAsync("search", async ct =>
         {
             var response = await _search.SearchAsync<AzureSearchDocument>(null, options, ct);
-            var found = new List<VectorMatch>(k);
+            var found = new List<VectorMatch>(Math.Min(k, 1024)); // k may be far above the hits (up to int.MaxValue)
             await foreach (var hit in response.Value.GetResultsAsync().WithCancellation(ct))
             {
                 found.Add(ToMatch(hit, query.Span));
