@@ -37,4 +37,21 @@ public sealed class AzureSearchEdgeCaseTests
 
         Assert.Equal(["a", "b"], matches.Select(m => m.VideoId));
     }
+
+    [Fact]
+    public async Task Cosine_treats_a_subnormal_vector_as_a_direction_not_as_zero()
+    {
+        // |v|² of a subnormal vector underflows to 0: the video was deleted as a zero vector, and the query returned
+        // nothing without asking the service.
+        var (index, service) = Create();
+        var tiny = new[] { 3 * float.Epsilon, 4 * float.Epsilon, 0f, 0f };
+
+        await index.UpsertAsync([new IndexedVideo("tiny", tiny, VideoIndexAttributes.Unrestricted)]);
+        service.ThenHits((1.0, new JsonObject { ["videoId"] = "tiny" }));
+        var matches = await index.SearchAsync(tiny, 1);
+
+        var docs = service.Requests[0].Documents;
+        Assert.Equal(["mergeOrUpload"], docs.Select(d => d["@search.action"]!.GetValue<string>()));
+        Assert.Equal([("tiny", 1f)], matches.Select(m => (m.VideoId, m.Score)));
+    }
 }
