@@ -439,30 +439,36 @@ public static class ReRanker
 
         public bool Allows(Working w) => Rule(w) is null;
 
+        /// <summary>The creator the cap counts, or <c>null</c> when unknown (null or blank: no cap applies).</summary>
+        private static string? Creator(RerankVideo v) => string.IsNullOrWhiteSpace(v.CreatorId) ? null : v.CreatorId;
+
+        /// <summary>The tags the cap counts: a missing list, null and blank tags are skipped.</summary>
+        private static IEnumerable<string> TagsOf(RerankVideo v) => (v.Tags ?? []).Where(t => !string.IsNullOrWhiteSpace(t));
+
         public string? Rule(Working w)
         {
             var v = w.Candidate.Video;
-            if (v.CreatorId is { } creator && _creators.GetValueOrDefault(creator) >= perCreator)
+            if (Creator(v) is { } creator && _creators.GetValueOrDefault(creator) >= perCreator)
             {
                 return "creator_cap";
             }
 
-            return perTag > 0 && v.Tags.Any(t => _tags.GetValueOrDefault(t) >= perTag) ? "tag_cap" : null;
+            return perTag > 0 && TagsOf(v).Any(t => _tags.GetValueOrDefault(t) >= perTag) ? "tag_cap" : null;
         }
 
         public string Reason(Working w) => Rule(w) == "creator_cap"
             ? $"creator {w.Candidate.Video.CreatorId} already has {perCreator} videos on this page"
-            : $"tag '{w.Candidate.Video.Tags.First(t => _tags.GetValueOrDefault(t) >= perTag)}' already has {perTag} videos on this page";
+            : $"tag '{TagsOf(w.Candidate.Video).First(t => _tags.GetValueOrDefault(t) >= perTag)}' already has {perTag} videos on this page";
 
         public void Take(Working w)
         {
             var v = w.Candidate.Video;
-            if (v.CreatorId is { } creator)
+            if (Creator(v) is { } creator)
             {
                 _creators[creator] = _creators.GetValueOrDefault(creator) + 1;
             }
 
-            foreach (var t in v.Tags.Distinct(StringComparer.OrdinalIgnoreCase))
+            foreach (var t in TagsOf(v).Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 _tags[t] = _tags.GetValueOrDefault(t) + 1;
             }

@@ -120,6 +120,30 @@ public sealed class ReRankerEdgeCaseTests
             C("c", -1e308, Video(embedding: [0, 1]))]);
     }
 
+    [Fact]
+    public void Null_or_blank_tags_are_ignored_not_a_crash()
+    {
+        // Every chosen video's tags were counted into a dictionary: a null tag threw ArgumentNullException for the
+        // whole page, even with the tag cap off; a null tag list threw NullReferenceException.
+        var result = ReRanker.Rerank([C("a", 0.9, Video() with { Tags = ["drama", null!, " "] }), C("b", 0.5, Video() with { Tags = null! })],
+            Context(), Plain());
+
+        Assert.Equal(["a", "b"], result.Items.Select(i => i.VideoId));
+    }
+
+    [Fact]
+    public void A_blank_creator_id_is_an_unknown_creator_not_one_shared_creator()
+    {
+        // "" was counted as one creator: with a cap of 1 per page, only one of the videos without a creator survived.
+        var options = Plain();
+        options.MaxCreatorShare = 0.1;
+
+        var result = ReRanker.Rerank([C("a", 0.9, Video("")), C("b", 0.8, Video("")), C("c", 0.7, Video(" "))], Context(), options);
+
+        Assert.Equal(["a", "b", "c"], result.Items.Select(i => i.VideoId));
+        Assert.Empty(result.Removed);
+    }
+
     private static void Rerank_is_a_b_c_n(RerankOptions options, RerankCandidate[] candidates)
     {
         var result = ReRanker.Rerank(candidates, Context(), options);
