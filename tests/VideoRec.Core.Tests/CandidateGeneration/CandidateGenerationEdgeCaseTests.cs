@@ -38,4 +38,16 @@ public sealed class CandidateGenerationEdgeCaseTests
         var e = Assert.Throws<ArgumentException>(() => new CandidateGenerationPipeline([], options));
         Assert.Equal("Invalid candidate generation settings:" + Environment.NewLine + "Sources is missing.", e.Message);
     }
+
+    [Fact]
+    public void A_view_without_a_video_id_is_ignored_like_an_unknown_video()
+    {
+        // The id went straight into the catalogue's dictionary lookup: ArgumentNullException, and no snapshot at all
+        // because of one bad event.
+        var views = new[] { new ViewEvent(null!, AsOf.AddHours(-1), "US"), new ViewEvent("v1", AsOf.AddHours(-1), "US") };
+
+        var snapshot = ActivitySnapshot.Build(ActivitySnapshotTests.Catalogue("v0", "v1"), views, AsOf, new CandidateGenerationOptions());
+
+        Assert.Equal([(1, 1f)], snapshot.Popular.Select(p => (p.Index, p.Score)));
+    }
 }

@@ -64,7 +64,7 @@ public sealed class ActivitySnapshot
         return Math.Log(1 + recentDecayed) * (recentDecayed + 1) / (expected + 1);
     }
 
-    /// <summary>Computes the lists from <paramref name="views"/> as of <paramref name="asOf"/>; later views and unknown videos are ignored.</summary>
+    /// <summary>Computes the lists from <paramref name="views"/> as of <paramref name="asOf"/>; later views, unknown videos and views without a video id are ignored.</summary>
     /// <param name="catalogue">The videos.</param>
     /// <param name="views">View events, any order.</param>
     /// <param name="asOf">The end of every window.</param>
@@ -88,7 +88,7 @@ public sealed class ActivitySnapshot
         var halfLifeHours = options.TrendingHalfLife.TotalHours;
         foreach (var view in views)
         {
-            if (view.Timestamp > asOf || !catalogue.VideoIds.TryGetIndex(view.VideoId, out var v))
+            if (view.Timestamp > asOf || view.VideoId is null || !catalogue.VideoIds.TryGetIndex(view.VideoId, out var v))
             {
                 continue;
             }
