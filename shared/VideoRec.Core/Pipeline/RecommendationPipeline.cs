@@ -110,14 +110,34 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
 
         clock.Restart();
         stageActivity = RecommendTelemetry.Activities.StartActivity("reranking");
-        var rerankCandidates = new RerankCandidate[merged.Count];
+        // A candidate whose catalogue facts cannot be read is left out: without them the rules (region, hidden,
+        // misinformation) cannot be applied.
+        var rerankCandidates = new List<RerankCandidate>(merged.Count);
+        var unknown = new List<string>();
         for (var i = 0; i < merged.Count; i++)
         {
-            rerankCandidates[i] = new RerankCandidate(merged[i].VideoId, scores[i], [.. merged[i].Sources.Select(s => s.Source)], videos(merged[i].VideoId));
+            RerankVideo? facts;
+            try
+            {
+                facts = videos(merged[i].VideoId);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                facts = null;
+            }
+
+            if (facts is null)
+            {
+                unknown.Add(merged[i].VideoId);
+                continue;
+            }
+
+            rerankCandidates.Add(new RerankCandidate(merged[i].VideoId, scores[i], [.. merged[i].Sources.Select(s => s.Source)], facts));
         }
 
         var page = ReRanker.Rerank(rerankCandidates, context, rerank);
-        stages.Add(new StageReport("reranking", clock.Elapsed.TotalMilliseconds));
+        stages.Add(new StageReport("reranking", clock.Elapsed.TotalMilliseconds, unknown.Count == 0 ? null
+            : $"no catalogue facts for {unknown.Count} candidates ({string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? ", …" : "")}); left out"));
         stageActivity?.SetTag("removed", page.Removed.Count);
         stageActivity?.Dispose();
         if (set is not null)

@@ -77,4 +77,36 @@ public sealed class RecommendationPipelineEdgeCaseTests
             "CandidatesBudgetMs must be 1–10000 ms (found -5)." + Environment.NewLine +
             "ScoringBudgetMs must be 1–10000 ms (found 0). (Parameter 'options')", e.Message);
     }
+
+    [Fact]
+    public async Task Candidates_without_catalogue_facts_are_left_out_not_a_failed_request()
+    {
+        // The facts went straight into the re-ranker: a null made it throw NullReferenceException, and a lookup that
+        // threw failed the request. Without facts the rules (region, hidden, misinformation) cannot be applied, so the
+        // video is left out and the stage says so.
+        RerankVideo Facts(string id) => id switch
+        {
+            "gone" => null!,
+            "broken" => throw new KeyNotFoundException("no row"),
+            _ => new RerankVideo { Impressions = 1000 },
+        };
+        var generation = new CandidateGenerationOptions { MergedCount = 100, Sources = new() { [CandidateSources.Wals] = new() { Quota = 0, BudgetMs = 5000 } } };
+        var generator = new Fixed(["a", "gone", "b", "broken"]);
+        var pipeline = new RecommendationPipeline(new CandidateGenerationPipeline([generator], generation), new FusedScoreScorer(), Facts, _ => [],
+            new PipelineOptions { CandidatesBudgetMs = 5000, ScoringBudgetMs = 5000 },
+            new RerankOptions { ExplorationShare = 0, DiversityLambda = 1, FreshnessBoost = 0, ClickbaitPenalty = 0 });
+
+        var result = await pipeline.RunAsync(Request(), Page());
+
+        Assert.Equal(["a", "b"], result.Page.Items.Select(i => i.VideoId));
+        Assert.Equal(["reranking: no catalogue facts for 2 candidates (gone, broken); left out"], result.Degradations);
+    }
+
+    private sealed class Fixed(string[] ids) : ICandidateGenerator
+    {
+        public string Name => CandidateSources.Wals;
+
+        public ValueTask<IReadOnlyList<Candidate>> GenerateAsync(CandidateRequest request, int count, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<IReadOnlyList<Candidate>>([.. ids.Select((id, i) => new Candidate(id, 1f - i * 0.1f, Name))]);
+    }
 }
