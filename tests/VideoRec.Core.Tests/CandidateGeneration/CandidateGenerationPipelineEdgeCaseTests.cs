@@ -59,4 +59,19 @@ public sealed class CandidateGenerationPipelineEdgeCaseTests
         Assert.Equal(SourceStatus.Failed, set.Sources[0].Status);
         Assert.Equal("InvalidOperationException: the generator proposed a video without an id (position 1)", set.Sources[0].Error);
     }
+
+    [Fact]
+    public async Task A_generator_answering_more_than_asked_is_cut_to_its_count()
+    {
+        // Nothing held a generator to "up to count": 25 answers to a request for 3 were all merged and reported as proposed.
+        var options = Options();
+        options.Sources[CandidateSources.Wals].Count = 3;
+        var pipeline = new CandidateGenerationPipeline([Fixed(CandidateSources.Wals, [.. Enumerable.Range(0, 25).Select(i => $"w{i:00}")])], options);
+
+        var set = await pipeline.GenerateAsync(Request());
+
+        Assert.Equal(["w00", "w01", "w02"], set.Candidates.Select(c => c.VideoId));
+        Assert.Equal(3, set.Sources.Single().Proposed);
+        Assert.Equal(3, set.Lists[CandidateSources.Wals].Count);
+    }
 }
