@@ -16,6 +16,7 @@ public sealed class EvaluateCandidatesOptionTests : IDisposable
     [InlineData("--quotas", "wals=NaN", "--quotas: 'wals=NaN' must give a share in [0, 1].")]
     [InlineData("--quotas", "popular=-0.1", "--quotas: 'popular=-0.1' must give a share in [0, 1].")]
     [InlineData("--weights", "wals=-1", "--weights: 'wals=-1' must give a weight in [0, 1000].")]
+    [InlineData("--weights", "wals=2,popular=1,wals=0.5", "--weights: 'wals' is given twice; give each source once.")]
     [InlineData("--weights", "fresh=Infinity", "--weights: 'fresh=Infinity' must give a weight in [0, 1000].")]
     [InlineData("--quotas", "wals=0.9,twotower=0.9",
         "--quotas: the shares of the enabled sources add up to 1.9 (twotower 0.9, wals 0.9, similar 0.03, popular 0.03, trending 0.02, fresh 0.02); they must not exceed 1.")]

@@ -141,6 +141,7 @@ public static class EvaluateCandidatesCommand
             return;
         }
 
+        var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var pieces = part.Split('=', 2, StringSplitOptions.TrimEntries);
@@ -158,6 +159,11 @@ public static class EvaluateCandidatesCommand
             if (!(value >= 0 && value <= max))
             {
                 throw new CliException($"{option}: '{part}' must give a {what} in [0, {N(max)}].");
+            }
+
+            if (!given.Add(pieces[0]))
+            {
+                throw new CliException($"{option}: '{pieces[0]}' is given twice; give each source once.");
             }
 
             set(source, value);
