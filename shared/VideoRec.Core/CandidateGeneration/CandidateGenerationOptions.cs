@@ -77,7 +77,7 @@ public sealed class CandidateGenerationOptions
 
     /// <summary>The enabled sources with their settings, in <see cref="CandidateSources.All"/> order, then any others by name.</summary>
     public IEnumerable<KeyValuePair<string, CandidateSourceOptions>> EnabledSources =>
-        Sources.Where(s => s.Value.Enabled)
+        (Sources ?? []).Where(s => s.Value is { Enabled: true })
             .OrderBy(s => CandidateSources.Priority(s.Key))
             .ThenBy(s => s.Key, StringComparer.Ordinal);
 
@@ -88,6 +88,11 @@ public sealed class CandidateGenerationOptions
         if (MergedCount is < 1 or > 100_000)
         {
             errors.Add($"{nameof(MergedCount)} must be 1–100000 (found {MergedCount}).");
+        }
+
+        if (Sources is null)
+        {
+            errors.Add($"{nameof(Sources)} is missing.");
         }
 
         var quotaSum = 0.0;

@@ -34,12 +34,16 @@ public sealed record PipelineResult(RerankResult Page, CandidateSet? Candidates,
 /// <param name="scorer">The scoring stage.</param>
 /// <param name="videos">Re-ranking facts of a video by id (catalogue, integrity flags, statistics).</param>
 /// <param name="fallback">The candidates to serve when generation yields nothing (such as popular in the user's region).</param>
-/// <param name="options">Stage budgets.</param>
+/// <param name="options">Stage budgets (validated: an <see cref="ArgumentException"/> names every bad setting).</param>
 /// <param name="rerank">Re-ranking settings.</param>
 public sealed class RecommendationPipeline(CandidateGenerationPipeline candidates, ICandidateScorer scorer, Func<string, RerankVideo> videos,
     Func<CandidateRequest, IReadOnlyList<Candidate>> fallback, PipelineOptions options, RerankOptions rerank)
 {
     private static readonly FusedScoreScorer Fused = new();
+
+    private readonly PipelineOptions _options = options?.Validate() is { Count: > 0 } errors
+        ? throw new ArgumentException("Invalid pipeline settings:" + Environment.NewLine + string.Join(Environment.NewLine, errors), nameof(options))
+        : options ?? throw new ArgumentNullException(nameof(options));
 
     /// <summary>Runs the pipeline for one request.</summary>
     /// <param name="request">Candidate generation's view of the request.</param>
@@ -60,12 +64,12 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         try
         {
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            budget.CancelAfter(options.CandidatesBudgetMs);
+            budget.CancelAfter(_options.CandidatesBudgetMs);
             set = await candidates.GenerateAsync(request, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            candidateProblem = $"no candidates within {options.CandidatesBudgetMs} ms";
+            candidateProblem = $"no candidates within {_options.CandidatesBudgetMs} ms";
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -76,10 +80,21 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         if (merged.Count == 0)
         {
             candidateProblem ??= "no source proposed a video";
-            var list = fallback(request);
-            merged = [.. list.Where(c => !request.Excluded.Contains(c.VideoId)).Select((c, i) =>
-                new MergedCandidate(c.VideoId, i, [new CandidateProvenance(c.Source, c.Score, i)], 1.0 / (CandidateMerger.FusionOffset + i)))];
-            candidateProblem += $"; served the fallback list ({merged.Count} videos)";
+            try
+            {
+                // The fallback is often stitched from several lists (the region's, then the global one): keep each
+                // video once, at its first position, and skip entries without an id.
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                merged = [.. (fallback(request) ?? [])
+                    .Where(c => !string.IsNullOrEmpty(c.VideoId) && !request.Excluded.Contains(c.VideoId) && seen.Add(c.VideoId))
+                    .Select((c, i) => new MergedCandidate(c.VideoId, i, [new CandidateProvenance(c.Source, c.Score, i)], 1.0 / (CandidateMerger.FusionOffset + i)))];
+                candidateProblem += $"; served the fallback list ({merged.Count} videos)";
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                merged = [];
+                candidateProblem += $"; the fallback list failed ({e.GetType().Name}: {e.Message})";
+            }
         }
 
         stages.Add(new StageReport("candidates", clock.Elapsed.TotalMilliseconds, candidateProblem));
@@ -95,14 +110,34 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
 
         clock.Restart();
         stageActivity = RecommendTelemetry.Activities.StartActivity("reranking");
-        var rerankCandidates = new RerankCandidate[merged.Count];
+        // A candidate whose catalogue facts cannot be read is left out: without them the rules (region, hidden,
+        // misinformation) cannot be applied.
+        var rerankCandidates = new List<RerankCandidate>(merged.Count);
+        var unknown = new List<string>();
         for (var i = 0; i < merged.Count; i++)
         {
-            rerankCandidates[i] = new RerankCandidate(merged[i].VideoId, scores[i], [.. merged[i].Sources.Select(s => s.Source)], videos(merged[i].VideoId));
+            RerankVideo? facts;
+            try
+            {
+                facts = videos(merged[i].VideoId);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                facts = null;
+            }
+
+            if (facts is null)
+            {
+                unknown.Add(merged[i].VideoId);
+                continue;
+            }
+
+            rerankCandidates.Add(new RerankCandidate(merged[i].VideoId, scores[i], [.. merged[i].Sources.Select(s => s.Source)], facts));
         }
 
         var page = ReRanker.Rerank(rerankCandidates, context, rerank);
-        stages.Add(new StageReport("reranking", clock.Elapsed.TotalMilliseconds));
+        stages.Add(new StageReport("reranking", clock.Elapsed.TotalMilliseconds, unknown.Count == 0 ? null
+            : $"no catalogue facts for {unknown.Count} candidates ({string.Join(", ", unknown.Take(5))}{(unknown.Count > 5 ? ", …" : "")}); left out"));
         stageActivity?.SetTag("removed", page.Removed.Count);
         stageActivity?.Dispose();
         if (set is not null)
@@ -126,7 +161,7 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         try
         {
             using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            budget.CancelAfter(options.ScoringBudgetMs);
+            budget.CancelAfter(_options.ScoringBudgetMs);
             var scores = await scorer.ScoreAsync(request, merged, budget.Token).AsTask().WaitAsync(budget.Token).ConfigureAwait(false);
             if (scores.Length != merged.Count)
             {
@@ -138,7 +173,7 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return (await Fused.ScoreAsync(request, merged, cancellationToken).ConfigureAwait(false), Fused.Name,
-                $"{scorer.Name} gave no scores within {options.ScoringBudgetMs} ms; candidates keep their fused order");
+                $"{scorer.Name} gave no scores within {_options.ScoringBudgetMs} ms; candidates keep their fused order");
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -85,6 +85,13 @@ public static class PageToken
             return false;
         }
 
+        if ((bytes.Length - 5) / 4 > MaxServed)
+        {
+            // Encode never writes more; a longer token was made by hand (the checksum guards against damage, not forgery).
+            error = $"The page token carries more than {MaxServed} videos; start again without it.";
+            return false;
+        }
+
         var hashes = new uint[(bytes.Length - 5) / 4];
         for (var i = 0; i < hashes.Length; i++)
         {

@@ -51,25 +51,23 @@ public static class ReRanker
         pool = RemoveNearDuplicates(pool, options, removed);
 
         var k = context.K;
-        var creatorCap = Math.Max(1, (int)Math.Floor(options.MaxCreatorShare * k + 1e-9));
-        var page = new Working?[k];
+        var creatorCap = Math.Max(1, (int)Math.Min(int.MaxValue, Math.Floor(options.MaxCreatorShare * k + 1e-9)));
         var caps = new Caps(creatorCap, options.MaxPerTag);
         var exploration = Explore(pool, context, options, caps, k);
         var slots = ExplorationPositions(k, exploration.Count);
-        for (var i = 0; i < exploration.Count; i++)
-        {
-            page[slots[i]] = exploration[i];
-        }
-
         var rest = pool.Where(w => !exploration.Contains(w)).ToList();
         var chosen = SelectByMmr(rest, k - exploration.Count, options, caps, removed);
-        var next = 0;
-        for (var p = 0; p < k && next < chosen.Count; p++)
+
+        // Exploration items go to their spread positions of a page of k, the chosen fill the other positions in order,
+        // and the page closes up where there are too few. Walked position by position rather than through an array of
+        // k slots: k may be far larger than the candidates (up to int.MaxValue).
+        var page = new List<Working>(exploration.Count + chosen.Count);
+        for (int p = 0, e = 0, next = 0; e < exploration.Count || next < chosen.Count; p++)
         {
-            page[p] ??= chosen[next++];
+            page.Add(e < exploration.Count && (slots[e] == p || next == chosen.Count) ? exploration[e++] : chosen[next++]);
         }
 
-        var items = page.OfType<Working>()
+        var items = page
             .Select((w, position) => new RerankedItem(w.Candidate.VideoId, position, w.Score, w.Candidate.Sources, w.Reasons))
             .ToArray();
         var allServed = context.AlreadyServed.Concat(items.Select(i => PageToken.Hash(i.VideoId))).ToArray();
@@ -132,6 +130,7 @@ public static class ReRanker
 
         if (!double.IsFinite(w.Score))
         {
+            w.Usable = false;
             w.Score = double.MinValue / 4;
             w.Reasons.Add("no usable score: ranked last");
         }
@@ -222,7 +221,7 @@ public static class ReRanker
             string how;
             if (options.Exploration == ExplorationPolicy.Thompson)
             {
-                var draws = fresh.Select(w => (w, Draw: Beta(random, w.Candidate.Video.Clicks + 1, Math.Max(0, w.Candidate.Video.Impressions - w.Candidate.Video.Clicks) + 1))).ToList();
+                var draws = fresh.Select(w => (w, Draw: Beta(random, Successes(w.Candidate.Video) + 1, Failures(w.Candidate.Video) + 1))).ToList();
                 var best = draws.MaxBy(d => d.Draw);
                 (pick, how) = (best.w, $"Thompson draw {best.Draw.ToString("0.000", CultureInfo.InvariantCulture)}");
             }
@@ -249,6 +248,12 @@ public static class ReRanker
         return chosen;
     }
 
+    /// <summary>Clicks as a Thompson-sampling success count: never negative, computed in double so long.MaxValue + 1 cannot wrap.</summary>
+    private static double Successes(RerankVideo video) => Math.Max(0d, video.Clicks);
+
+    /// <summary>Impressions without a click, never negative (statistics may be inconsistent or corrupt).</summary>
+    private static double Failures(RerankVideo video) => Math.Max(0d, (double)video.Impressions - Successes(video));
+
     /// <summary>Evenly spread positions for <paramref name="count"/> exploration items on a page of k, starting after the top.</summary>
     private static int[] ExplorationPositions(int k, int count)
     {
@@ -263,20 +268,31 @@ public static class ReRanker
 
     private static List<Working> SelectByMmr(List<Working> pool, int count, RerankOptions options, Caps caps, List<RerankRemoval> removed)
     {
+        count = Math.Min(count, pool.Count);
         var chosen = new List<Working>(Math.Max(0, count));
-        if (count <= 0 || pool.Count == 0)
+        if (count <= 0)
         {
             return chosen;
         }
 
-        // Candidates beyond the best 4k (at least 100) cannot matter for a page of k; cap the quadratic work.
-        var window = pool.Take(Math.Max(4 * count, 100)).ToList();
-        var max = window.Max(w => w.Score);
-        var min = window.Min(w => w.Score);
+        // Candidates beyond the best 4k (at least 100) seldom matter for a page of k; cap the quadratic work. When
+        // creator or tag caps refuse so many that the window runs dry, it widens by the same step (the new entries
+        // keep the first window's normalisation), so caps never leave the page short while the pool has videos.
+        var step = (int)Math.Min(int.MaxValue, Math.Max(4L * count, 100));
+        var window = pool.Take(step).ToList();
+        // Relevance is min-max normalised over the usable scores only: the sentinel of a video without a usable
+        // score (or a score demoted to -infinity) would otherwise squash every real score to 1, or make the span
+        // infinite and every value NaN. Halving first keeps max − min finite for scores near the double range.
+        var usable = window.Where(w => w.Usable && double.IsFinite(w.Score)).Select(w => w.Score / 2).ToList();
+        var max = usable.Count > 0 ? usable.Max() : 0;
+        var min = usable.Count > 0 ? usable.Min() : 0;
         var span = max - min > 0 ? max - min : 1;
+        double Relevance(Working w) => w.Usable && double.IsFinite(w.Score) ? Math.Clamp((w.Score / 2 - min) / span, -1, 1) : -2;
         var lambda = options.DiversityLambda;
-        var maxSimilarity = new double[window.Count];
-        var taken = new bool[window.Count];
+        var maxSimilarity = new List<double>(window.Count);
+        var taken = new List<bool>(window.Count);
+        maxSimilarity.AddRange(Enumerable.Repeat(0.0, window.Count));
+        taken.AddRange(Enumerable.Repeat(false, window.Count));
         while (chosen.Count < count)
         {
             var best = -1;
@@ -288,7 +304,7 @@ public static class ReRanker
                     continue;
                 }
 
-                var value = lambda * (window[i].Score - min) / span - (1 - lambda) * maxSimilarity[i];
+                var value = lambda * Relevance(window[i]) - (1 - lambda) * maxSimilarity[i];
                 if (value > bestValue)
                 {
                     (best, bestValue) = (i, value);
@@ -297,7 +313,31 @@ public static class ReRanker
 
             if (best < 0)
             {
-                break;
+                if (window.Count == pool.Count)
+                {
+                    break;
+                }
+
+                foreach (var w in pool.Skip(window.Count).Take(step))
+                {
+                    var similarity = 0.0;
+                    if (lambda < 1 && !w.Candidate.Video.Embedding.IsEmpty)
+                    {
+                        foreach (var c in chosen)
+                        {
+                            if (!c.Candidate.Video.Embedding.IsEmpty)
+                            {
+                                similarity = Math.Max(similarity, Cosine(c.Candidate.Video.Embedding.Span, w.Candidate.Video.Embedding.Span));
+                            }
+                        }
+                    }
+
+                    window.Add(w);
+                    maxSimilarity.Add(similarity);
+                    taken.Add(false);
+                }
+
+                continue;
             }
 
             taken[best] = true;
@@ -344,6 +384,13 @@ public static class ReRanker
 
     private static double Gamma(Random random, double shape)
     {
+        // Callers pass shapes of at least 1 (counts + 1); a shape that is not positive and finite would make the
+        // boost below recurse without end (shape + 1 == shape for huge magnitudes).
+        if (!(shape > 0) || !double.IsFinite(shape))
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), shape, "The Gamma shape must be positive and finite.");
+        }
+
         if (shape < 1)
         {
             return Gamma(random, shape + 1) * Math.Pow(1 - random.NextDouble(), 1 / shape);
@@ -378,6 +425,9 @@ public static class ReRanker
 
         public double Score { get; set; } = candidate.Score;
 
+        /// <summary>False when the scorer gave no finite score (the video is ranked last).</summary>
+        public bool Usable { get; set; } = true;
+
         public List<string> Reasons { get; } = [];
     }
 
@@ -389,30 +439,36 @@ public static class ReRanker
 
         public bool Allows(Working w) => Rule(w) is null;
 
+        /// <summary>The creator the cap counts, or <c>null</c> when unknown (null or blank: no cap applies).</summary>
+        private static string? Creator(RerankVideo v) => string.IsNullOrWhiteSpace(v.CreatorId) ? null : v.CreatorId;
+
+        /// <summary>The tags the cap counts: a missing list, null and blank tags are skipped.</summary>
+        private static IEnumerable<string> TagsOf(RerankVideo v) => (v.Tags ?? []).Where(t => !string.IsNullOrWhiteSpace(t));
+
         public string? Rule(Working w)
         {
             var v = w.Candidate.Video;
-            if (v.CreatorId is { } creator && _creators.GetValueOrDefault(creator) >= perCreator)
+            if (Creator(v) is { } creator && _creators.GetValueOrDefault(creator) >= perCreator)
             {
                 return "creator_cap";
             }
 
-            return perTag > 0 && v.Tags.Any(t => _tags.GetValueOrDefault(t) >= perTag) ? "tag_cap" : null;
+            return perTag > 0 && TagsOf(v).Any(t => _tags.GetValueOrDefault(t) >= perTag) ? "tag_cap" : null;
         }
 
         public string Reason(Working w) => Rule(w) == "creator_cap"
             ? $"creator {w.Candidate.Video.CreatorId} already has {perCreator} videos on this page"
-            : $"tag '{w.Candidate.Video.Tags.First(t => _tags.GetValueOrDefault(t) >= perTag)}' already has {perTag} videos on this page";
+            : $"tag '{TagsOf(w.Candidate.Video).First(t => _tags.GetValueOrDefault(t) >= perTag)}' already has {perTag} videos on this page";
 
         public void Take(Working w)
         {
             var v = w.Candidate.Video;
-            if (v.CreatorId is { } creator)
+            if (Creator(v) is { } creator)
             {
                 _creators[creator] = _creators.GetValueOrDefault(creator) + 1;
             }
 
-            foreach (var t in v.Tags.Distinct(StringComparer.OrdinalIgnoreCase))
+            foreach (var t in TagsOf(v).Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 _tags[t] = _tags.GetValueOrDefault(t) + 1;
             }

@@ -3,10 +3,10 @@ namespace VideoRec.Core.Reranking;
 /// <summary>What re-ranking knows about a candidate video (catalogue fields, integrity flags and global statistics).</summary>
 public sealed record RerankVideo
 {
-    /// <summary>The channel or person who uploaded it; <c>null</c> when unknown (no creator cap applies).</summary>
+    /// <summary>The channel or person who uploaded it; <c>null</c> or blank when unknown (no creator cap applies).</summary>
     public string? CreatorId { get; init; }
 
-    /// <summary>Tags (lower case compared); the per-tag cap counts them.</summary>
+    /// <summary>Tags (lower case compared); the per-tag cap counts them (null and blank tags are ignored).</summary>
     public IReadOnlyList<string> Tags { get; init; } = [];
 
     /// <summary>Upload time; <c>null</c> when unknown (no freshness boost, never "new").</summary>

@@ -36,7 +36,7 @@ public sealed class SimilarToRecentCandidateGenerator(IVideoVectorIndex index, V
                 break;
             }
 
-            if (!seen.Add(seed) || vectors.Find(seed) is not { } vector)
+            if (string.IsNullOrEmpty(seed) || !seen.Add(seed) || vectors.Find(seed) is not { } vector)
             {
                 continue;
             }

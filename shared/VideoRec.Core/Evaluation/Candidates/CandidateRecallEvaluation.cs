@@ -19,6 +19,35 @@ public sealed record CandidateRecallOptions
 
     /// <summary>The generators' settings (windows, quotas).</summary>
     public CandidateGenerationOptions Generation { get; init; } = new();
+
+    /// <summary>Every problem with <see cref="Counts"/> and <see cref="AnnK"/>, each naming the setting; empty when valid (<see cref="Generation"/> validates itself).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Counts is not { Count: > 0 })
+        {
+            errors.Add($"{nameof(Counts)} must hold at least one candidate count.");
+        }
+        else
+        {
+            if (Counts.Any(c => c is < 1 or > 100_000))
+            {
+                errors.Add($"{nameof(Counts)} must each be 1–100000 (found {string.Join(", ", Counts)}).");
+            }
+
+            if (Counts.Distinct().Count() != Counts.Count)
+            {
+                errors.Add($"{nameof(Counts)} must not repeat a count (found {string.Join(", ", Counts)}).");
+            }
+        }
+
+        if (AnnK < 1)
+        {
+            errors.Add($"{nameof(AnnK)} must be at least 1 (found {AnnK}).");
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>
@@ -40,18 +69,23 @@ public static class CandidateRecallEvaluation
     /// <param name="options">Counts, k and generator settings.</param>
     /// <param name="progress">Reports users done.</param>
     /// <param name="cancellationToken">Cancels between users.</param>
-    /// <exception cref="ArgumentException">A space's vectors do not match the training set's sizes.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (checked first), or a space's vectors do not match the training set's sizes.</exception>
     public static async Task<CandidateRecallReport> RunAsync(Dataset dataset, TrainingSet set, EvaluationTask task,
         IReadOnlyList<RetrievalSpace> spaces, (float[] Vectors, int Dimensions)? similarVectors,
         Func<int, VectorMetric, IVideoVectorIndex> annIndex, CandidateRecallOptions options,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException("Invalid candidate recall settings:" + Environment.NewLine + string.Join(Environment.NewLine, problems), nameof(options));
+        }
+
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(spaces);
         ArgumentNullException.ThrowIfNull(annIndex);
-        ArgumentNullException.ThrowIfNull(options);
         var generation = options.Generation.EnsureValid();
         var videos = set.Pairs.Videos;
         var users = set.Pairs.Users;
