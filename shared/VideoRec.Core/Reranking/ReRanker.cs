@@ -18,7 +18,7 @@ public static class ReRanker
     /// <param name="candidates">Scored candidates, any order; ids distinct.</param>
     /// <param name="context">The user-side facts and page size.</param>
     /// <param name="options">The rules' settings (validated).</param>
-    /// <exception cref="ArgumentException">Invalid options, or a video id repeats.</exception>
+    /// <exception cref="ArgumentException">Invalid options, a video id repeats, or a candidate (or its id, sources or video facts) is null.</exception>
     /// <exception cref="ArgumentOutOfRangeException">k is below 1.</exception>
     public static RerankResult Rerank(IReadOnlyList<RerankCandidate> candidates, RerankContext context, RerankOptions options)
     {
@@ -33,6 +33,11 @@ public static class ReRanker
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var c in candidates)
         {
+            if (c?.VideoId is null || c.Sources is null || c.Video is null)
+            {
+                throw new ArgumentException("A candidate, its video id, its sources or its video facts are missing.", nameof(candidates));
+            }
+
             if (!ids.Add(c.VideoId))
             {
                 throw new ArgumentException($"Video '{c.VideoId}' appears twice among the candidates.", nameof(candidates));

@@ -248,6 +248,8 @@ public sealed class ReRankerTests
         Assert.Contains("no usable score: ranked last", result.Items[1].Reasons);
 
         Assert.Throws<ArgumentException>(() => ReRanker.Rerank([C("x", 1), C("x", 2)], Context(), Plain()));
+        Assert.Contains("its sources or its video facts are missing", Assert.Throws<ArgumentException>(() => ReRanker.Rerank([C("x", 1), null!], Context(), Plain())).Message);
+        Assert.Throws<ArgumentException>(() => ReRanker.Rerank([C("x", 1) with { Sources = null! }], Context(), Plain()));
         var bad = Plain();
         bad.DiversityLambda = 2;
         bad.MaxCreatorShare = 0;
