@@ -28,7 +28,7 @@ public sealed class BenchAnnCommandTests : IDisposable
         Assert.Equal(["twotower", "wals", "similar", "popular", "trending", "fresh"], candidates["source_p99_ms"]!.AsObject().Select(s => s.Key));
         // Six sources asked for 1,800 videos; the language, region and exclusion filters leave a few hundred of 3,000 (measured 462).
         Assert.InRange((double)candidates["mean_candidates"]!, 300, 1000);
-        Assert.Contains("Candidate generation, six sources and the merge of 1,000", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Candidate generation, six sources (budget 200 ms each) and the merge of 1,000", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using VideoRec.Core.CandidateGeneration.Index;
 using VideoRec.Core.Domain;
 
@@ -13,18 +14,22 @@ namespace VideoRec.Core.Bundles;
 public sealed record CatalogueEntry(string Title, IReadOnlyList<string> Tags)
 {
     /// <summary>Main language (BCP 47); <c>null</c> when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Language { get; init; }
 
     /// <summary>Countries where the video may be shown; empty means everywhere.</summary>
     public IReadOnlyList<string> AllowedRegions { get; init; } = [];
 
     /// <summary>Upload time; <c>null</c> when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public DateTimeOffset? UploadedAt { get; init; }
 
     /// <summary>Uploader; <c>null</c> when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? CreatorId { get; init; }
 
     /// <summary>Length in seconds; <c>null</c> when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? DurationSeconds { get; init; }
 
     /// <summary>The entry of a catalogue video.</summary>

@@ -82,7 +82,7 @@ public static class CandidateWorldBenchmark
         }
 
         var result = await CandidateBenchmark.RunAsync(world, indexes[CandidateSources.TwoTower], indexes[CandidateSources.Wals], options, requests, cancellationToken).ConfigureAwait(false);
-        log($"Candidate generation, six sources and the merge of {options.MergedCount:N0}: p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms over {result.Requests:N0} requests " +
+        log($"Candidate generation, six sources (budget 200 ms each) and the merge of {options.MergedCount:N0}: p50 {result.P50Ms:F2} ms, p99 {result.P99Ms:F2} ms over {result.Requests:N0} requests " +
             $"({result.MeanCandidates:F0} candidates on average, {result.Degraded} degraded); per-source p99: " +
             string.Join(", ", result.SourceP99Ms.Select(s => $"{s.Key} {s.Value:F2} ms")) + $"; snapshot built in {result.SnapshotSeconds:F1} s.");
         foreach (var index in indexes.Values)
