@@ -1,38 +1,11 @@
 using VideoRec.Core.Reranking;
+using static VideoRec.Core.Tests.Reranking.RerankFixtures;
 
 namespace VideoRec.Core.Tests.Reranking;
 
 /// <summary>Bad, odd and extreme input to <see cref="ReRanker"/>.</summary>
 public sealed class ReRankerEdgeCaseTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
-
-    private static RerankOptions Plain() => new()
-    {
-        OverexposureImpressions = 0,
-        FreshnessBoost = 0,
-        ClickbaitPenalty = 0,
-        NearDuplicateCosine = 2,
-        DiversityLambda = 1,
-        MaxCreatorShare = 1,
-        ExplorationShare = 0,
-    };
-
-    private static RerankVideo Video(string? creator = null, float[]? embedding = null) => new()
-    {
-        CreatorId = creator,
-        UploadedAt = Now.AddDays(-365),
-        Impressions = 10_000,
-        Clicks = 500,
-        Views = 500,
-        Completions = 200,
-        Embedding = embedding ?? ReadOnlyMemory<float>.Empty,
-    };
-
-    private static RerankCandidate C(string id, double score, RerankVideo? video = null) => new(id, score, ["wals"], video ?? Video());
-
-    private static RerankContext Context(int k = 10) => new() { K = k, Now = Now };
-
     [Theory]
     [InlineData(long.MaxValue)]
     [InlineData(-5_000_000_000L)]

@@ -1,40 +1,10 @@
 using VideoRec.Core.Reranking;
+using static VideoRec.Core.Tests.Reranking.RerankFixtures;
 
 namespace VideoRec.Core.Tests.Reranking;
 
 public sealed class ReRankerTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 11, 29, 12, 0, 0, TimeSpan.Zero);
-
-    /// <summary>Every rule that changes scores or picks beyond the plain order is off, so each test turns on what it checks.</summary>
-    private static RerankOptions Plain() => new()
-    {
-        OverexposureImpressions = 0,
-        FreshnessBoost = 0,
-        ClickbaitPenalty = 0,
-        NearDuplicateCosine = 2,
-        DiversityLambda = 1,
-        MaxCreatorShare = 1,
-        ExplorationShare = 0,
-    };
-
-    /// <summary>An established video (many impressions, no clickbait), uploaded a year ago.</summary>
-    private static RerankVideo Video(string? creator = null, float[]? embedding = null) => new()
-    {
-        CreatorId = creator,
-        UploadedAt = Now.AddDays(-365),
-        Impressions = 10_000,
-        Clicks = 500,
-        Views = 500,
-        Completions = 200,
-        Embedding = embedding ?? ReadOnlyMemory<float>.Empty,
-    };
-
-    private static RerankCandidate C(string id, double score, RerankVideo? video = null, params string[] sources) =>
-        new(id, score, sources.Length == 0 ? ["wals"] : sources, video ?? Video());
-
-    private static RerankContext Context(int k = 10, string? country = null) => new() { K = k, Now = Now, Country = country };
-
     [Fact]
     public void Plain_order_is_by_score_with_reasons_naming_the_sources()
     {
