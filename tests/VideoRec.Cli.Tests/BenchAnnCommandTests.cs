@@ -29,6 +29,24 @@ public sealed class BenchAnnCommandTests : IDisposable
         // Six sources asked for 1,800 videos; the language, region and exclusion filters leave a few hundred of 3,000 (measured 462).
         Assert.InRange((double)candidates["mean_candidates"]!, 300, 1000);
         Assert.Contains("Candidate generation, six sources (budget 200 ms each) and the merge of 1,000", result.Out, StringComparison.Ordinal);
+        // The pipeline runs at the smallest expansion measured that reaches recall 0.95 (or the last one).
+        var wals = candidates["spaces"]!["wals"]!;
+        var byExpansion = wals["recall_by_expansion"]!.AsObject().ToDictionary(e => int.Parse(e.Key, System.Globalization.CultureInfo.InvariantCulture), e => (double)e.Value!);
+        Assert.Equal(byExpansion[(int)wals["expansion"]!], (double)wals["recall_at_100"]!);
+    }
+
+    [Fact]
+    public async Task Only_candidates_skips_the_catalogue_and_needs_candidates()
+    {
+        var jsonPath = _temp["only.json"];
+
+        await Vrec.SucceedsAsync("bench", "ann", "--videos", "1000", "--dim", "8", "--candidates", "--only-candidates", "--requests", "5", "--views", "5000", "--json", jsonPath);
+        var message = await Vrec.FailsWithBadInputAsync("bench", "ann", "--videos", "1000", "--only-candidates");
+
+        var json = Vrec.ReadJson(jsonPath);
+        Assert.False(json.ContainsKey("recall_at_100"));
+        Assert.Equal(1000, (int)json["candidates"]!["videos"]!);
+        Assert.Equal("--only-candidates needs --candidates.", message);
     }
 
     [Fact]

@@ -34,12 +34,13 @@ public static class BenchAnnCommand
         {
             Description = "Then time the whole candidate generation (six sources concurrently, filters, merge) on a synthetic world of the same size with both embedding spaces (two-tower and WALS) indexed: two more index builds.",
         };
+        var onlyCandidates = new Option<bool>("--only-candidates") { Description = "With --candidates: skip the catalogue measurement and run only the candidate-generation world." };
         var requests = CommonOptions.Range(new Option<int>("--requests") { Description = "Requests timed with --candidates.", DefaultValueFactory = _ => 1000 }, 1, 1_000_000);
         var views = CommonOptions.Range(new Option<int>("--views") { Description = "View events behind the popular, trending and fresh lists with --candidates.", DefaultValueFactory = _ => 5_000_000 }, 1, 500_000_000);
         var json = CommonOptions.Json();
         var command = new Command("ann", "Benchmark the embedded USearch HNSW vector index on a synthetic clustered catalogue: build time, memory, recall@k against exact search, query latency p50/p99 and queries/s per search expansion.")
         {
-            videos, dim, queries, k, expansion, connectivity, expansionAdd, threads, seed, candidates, requests, views, json,
+            videos, dim, queries, k, expansion, connectivity, expansionAdd, threads, seed, candidates, onlyCandidates, requests, views, json,
         };
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
         {
@@ -47,9 +48,23 @@ public static class BenchAnnCommand
             var settings = new Settings(parse.GetValue(videos), parse.GetValue(dim), parse.GetValue(queries), parse.GetValue(k),
                 Expansions(parse.GetValue(expansion)!), parse.GetValue(connectivity), parse.GetValue(expansionAdd), parse.GetValue(threads), parse.GetValue(seed));
             settings.Check();
-            var report = Run(settings, cancellationToken);
-            Print(report);
-            var output = report.ToJson();
+            if (parse.GetValue(onlyCandidates) && !parse.GetValue(candidates))
+            {
+                throw new CliException("--only-candidates needs --candidates.");
+            }
+
+            JsonObject output;
+            if (parse.GetValue(onlyCandidates))
+            {
+                output = new JsonObject { ["benchmark"] = "ann", ["engine"] = "usearch-hnsw" };
+            }
+            else
+            {
+                var report = Run(settings, cancellationToken);
+                Print(report);
+                output = report.ToJson();
+            }
+
             if (parse.GetValue(candidates))
             {
                 if (settings.Videos < 100)
@@ -61,11 +76,11 @@ public static class BenchAnnCommand
                 {
                     Connectivity = settings.Connectivity,
                     ExpansionAdd = settings.ExpansionAdd,
-                    ExpansionSearch = Math.Max(128, report.Chosen.Expansion),
+                    ExpansionSearch = settings.Expansions[0],
                     Threads = settings.Threads,
                 };
                 output["candidates"] = CandidateWorldBenchmark.RunAsync(settings.Videos, settings.Dimensions, parse.GetValue(requests), parse.GetValue(views),
-                    settings.K, settings.Seed, (d, metric) =>
+                    settings.K, settings.Seed, settings.Expansions, (d, metric) =>
                     {
                         var index = new USearchVectorIndex(d, metric, indexOptions);
                         index.Reserve(settings.Videos);
