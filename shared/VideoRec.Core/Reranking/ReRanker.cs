@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Numerics.Tensors;
+using VideoRec.Core.Synthetic;
 
 namespace VideoRec.Core.Reranking;
 
@@ -226,7 +227,7 @@ public static class ReRanker
             string how;
             if (options.Exploration == ExplorationPolicy.Thompson)
             {
-                var draws = fresh.Select(w => (w, Draw: Beta(random, Successes(w.Candidate.Video) + 1, Failures(w.Candidate.Video) + 1))).ToList();
+                var draws = fresh.Select(w => (w, Draw: Sampling.Beta(random, Successes(w.Candidate.Video) + 1, Failures(w.Candidate.Video) + 1))).ToList();
                 var best = draws.MaxBy(d => d.Draw);
                 (pick, how) = (best.w, $"Thompson draw {best.Draw.ToString("0.000", CultureInfo.InvariantCulture)}");
             }
@@ -378,51 +379,6 @@ public static class ReRanker
 
     private static double Cosine(ReadOnlySpan<float> a, ReadOnlySpan<float> b) =>
         a.Length != b.Length || a.IsEmpty ? 0 : TensorPrimitives.CosineSimilarity(a, b) is var c && float.IsFinite(c) ? c : 0;
-
-    /// <summary>A Beta(a, b) draw as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b) (Marsaglia and Tsang, 2000).</summary>
-    private static double Beta(Random random, double a, double b)
-    {
-        var x = Gamma(random, a);
-        var y = Gamma(random, b);
-        return x / (x + y);
-    }
-
-    private static double Gamma(Random random, double shape)
-    {
-        // Callers pass shapes of at least 1 (counts + 1); a shape that is not positive and finite would make the
-        // boost below recurse without end (shape + 1 == shape for huge magnitudes).
-        if (!(shape > 0) || !double.IsFinite(shape))
-        {
-            throw new ArgumentOutOfRangeException(nameof(shape), shape, "The Gamma shape must be positive and finite.");
-        }
-
-        if (shape < 1)
-        {
-            return Gamma(random, shape + 1) * Math.Pow(1 - random.NextDouble(), 1 / shape);
-        }
-
-        var d = shape - 1.0 / 3;
-        var c = 1 / Math.Sqrt(9 * d);
-        while (true)
-        {
-            double x, v;
-            do
-            {
-                var u1 = 1 - random.NextDouble();
-                var u2 = random.NextDouble();
-                x = Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(2 * Math.PI * u2);
-                v = 1 + c * x;
-            }
-            while (v <= 0);
-
-            v = v * v * v;
-            var u = 1 - random.NextDouble();
-            if (Math.Log(u) < 0.5 * x * x + d - d * v + d * Math.Log(v))
-            {
-                return d * v;
-            }
-        }
-    }
 
     private sealed class Working(RerankCandidate candidate)
     {

@@ -69,8 +69,8 @@ public sealed class SimulatedWorld
             var language = random.NextDouble() < 0.9 ? Languages[Sampling.Zipf(creatorRandom, Languages.Length)] : Languages[Sampling.Zipf(random, Languages.Length)];
             var second = random.Next(t);
             var clickbait = random.NextDouble() < options.ClickbaitShare;
-            var quality = clickbait ? 0.05 + 0.15 * random.NextDouble() : Beta(random, 4, 2);
-            var appeal = clickbait ? 0.85 + 0.15 * random.NextDouble() : Beta(random, 2, 3);
+            var quality = clickbait ? 0.05 + 0.15 * random.NextDouble() : Sampling.Beta(random, 4, 2);
+            var appeal = clickbait ? 0.85 + 0.15 * random.NextDouble() : Sampling.Beta(random, 2, 3);
             var regions = random.NextDouble() < 0.9 ? Array.Empty<string>() : [Countries[Sampling.Zipf(random, Countries.Length)]];
             videos[v] = new SimulatedVideo(
                 $"v{v}",
@@ -148,20 +148,5 @@ public sealed class SimulatedWorld
         var v = Videos[video];
         var x = 1.5 * Math.Log(u.Preferences[v.Topic] * Options.Topics / 2.0 + 0.01) - (u.Language == v.Language ? 0 : 2);
         return 1 / (1 + Math.Exp(-x));
-    }
-
-
-
-    /// <summary>A Beta(a, b) draw for integer a, b ≥ 1 (the a-th smallest of a + b − 1 uniforms).</summary>
-    internal static double Beta(Random random, int a, int b)
-    {
-        var draws = new double[a + b - 1];
-        for (var i = 0; i < draws.Length; i++)
-        {
-            draws[i] = random.NextDouble();
-        }
-
-        Array.Sort(draws);
-        return draws[a - 1];
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Numerics.Tensors;
+using VideoRec.Core.Common;
 using VideoRec.Core.Ranking;
 using VideoRec.Local.VectorIndex;
 
@@ -64,8 +65,7 @@ public static class AnnMeasurements
         Parallel.For(0, passes * queryCount, new ParallelOptions { MaxDegreeOfParallelism = threads }, i =>
             index.Search(queries.AsSpan(i % queryCount * dimensions, dimensions), k));
         var qps = passes * queryCount / clock.Elapsed.TotalSeconds;
-        return new AnnSetting(index.ExpansionSearch, (double)found / ((long)queryCount * k), Percentile(milliseconds, 0.50), Percentile(milliseconds, 0.99), qps);
+        return new AnnSetting(index.ExpansionSearch, (double)found / ((long)queryCount * k), Percentiles.NearestRank(milliseconds, 0.50), Percentiles.NearestRank(milliseconds, 0.99), qps);
     }
 
-    private static double Percentile(double[] sorted, double p) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
 }

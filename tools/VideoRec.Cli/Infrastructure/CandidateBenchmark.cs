@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.Common;
 using VideoRec.Core.CandidateGeneration.Activity;
 using VideoRec.Core.CandidateGeneration.Generators;
 using VideoRec.Core.CandidateGeneration.Index;
@@ -92,10 +93,8 @@ public static class CandidateBenchmark
         }
 
         Array.Sort(latencies);
-        return new CandidateBenchmarkResult(requests, Percentile(latencies, 0.5), Percentile(latencies, 0.99), (double)candidates / Math.Max(1, requests), degraded,
-            perSource.ToDictionary(s => s.Key, s => Percentile([.. s.Value.Order()], 0.99), StringComparer.Ordinal), snapshotSeconds);
+        return new CandidateBenchmarkResult(requests, Percentiles.NearestRank(latencies, 0.5), Percentiles.NearestRank(latencies, 0.99), (double)candidates / Math.Max(1, requests), degraded,
+            perSource.ToDictionary(s => s.Key, s => Percentiles.NearestRank([.. s.Value.Order()], 0.99), StringComparer.Ordinal), snapshotSeconds);
     }
 
-    private static double Percentile(double[] sorted, double q) =>
-        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, Math.Max(0, (int)Math.Ceiling(q * sorted.Length) - 1))];
 }

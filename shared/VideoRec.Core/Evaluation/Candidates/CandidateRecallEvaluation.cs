@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.Common;
 using VideoRec.Core.CandidateGeneration.Activity;
 using VideoRec.Core.CandidateGeneration.Generators;
 using VideoRec.Core.CandidateGeneration.Index;
@@ -202,7 +203,7 @@ public static class CandidateRecallEvaluation
             perSource.ToDictionary(s => s.Key, s => s.Value.Select(v => v / n).ToArray(), StringComparer.Ordinal),
             [.. merged.Select(v => v / n)], annRecalls,
             share.ToDictionary(s => s.Key, s => s.Value / n, StringComparer.Ordinal),
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+            Percentiles.NearestRank(latencies, 0.50), Percentiles.NearestRank(latencies, 0.99));
     }
 
     private static double Recall(IEnumerable<string> candidates, HashSet<int> relevant, IdIndex videos)
@@ -284,6 +285,4 @@ public static class CandidateRecallEvaluation
         }
     }
 
-    private static double Percentile(List<double> sorted, double q) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 }
