@@ -3,12 +3,14 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VideoRec.Api;
 using VideoRec.Core.Bundles;
+using VideoRec.Core.Bundles.Publishing;
 using VideoRec.Core.Serving;
 using Azure.Core;
 using Azure.Identity;
 using VideoRec.Azure;
 using VideoRec.Azure.Cosmos;
 using VideoRec.Azure.Embeddings;
+using VideoRec.Azure.Search;
 using VideoRec.Azure.Queues;
 using VideoRec.Local;
 
@@ -44,14 +46,13 @@ public static class FunctionServices
             .PostConfigure(s => ReadQueueConnection(s, configuration.GetSection(FunctionSettings.Section)))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddSingleton<IModelBundleProvider>(sp =>
-            new FixedModelBundleProvider(ModelBundle.Load(sp.GetRequiredService<IOptions<FunctionSettings>>().Value.ModelPath)));
 
         var settings = Read(configuration);
         var credential = new Lazy<TokenCredential>(() => new DefaultAzureCredential(new DefaultAzureCredentialOptions
         {
             ManagedIdentityClientId = string.IsNullOrWhiteSpace(settings.ManagedIdentityClientId) ? null : settings.ManagedIdentityClientId,
         }));
+        AddModelBundles(services, settings, credential);
         if (settings.Store == "Sqlite")
         {
             services.AddSqliteFeatureStore(settings.DatabasePath, includeQueue: settings.Queue == "Sqlite");
@@ -76,9 +77,54 @@ public static class FunctionServices
         }
 
         AddTextEmbeddings(services, settings, cosmosConnection, queueConnection, credential);
+        if (settings.VectorIndex == "AzureSearch" && FunctionSettings.IsAbsoluteUri(settings.SearchEndpoint))
+        {
+            services.AddAzureSearchVectorIndex(
+                new AzureSearchOptions { Endpoint = new Uri(settings.SearchEndpoint!), IndexName = settings.SearchIndex, Dimensions = settings.SearchDimensions },
+                string.IsNullOrWhiteSpace(settings.SearchApiKey) ? credential.Value : null,
+                string.IsNullOrWhiteSpace(settings.SearchApiKey) ? null : settings.SearchApiKey);
+        }
+
         services.AddRecommendationServing();
         services.AddIngestion();
         return services;
+    }
+
+    /// <summary>
+    /// The served bundle, swappable, and when <c>VideoRec:ModelSource</c> names a source, the publisher the
+    /// <c>PublishModelBundle</c> timer and <see cref="ModelBundleRefreshService"/> use: the first bundle then comes from
+    /// the local cache (<c>VideoRec:ModelPath</c>) or, when it has none, is downloaded from the source at start-up.
+    /// </summary>
+    private static void AddModelBundles(IServiceCollection services, FunctionSettings settings, Lazy<TokenCredential> credential)
+    {
+        var hasSource = false;
+        if (settings.ModelSource == "Folder" && !string.IsNullOrWhiteSpace(settings.ModelSourcePath))
+        {
+            services.AddSingleton<IModelBundleSource>(new FolderModelBundleSource(settings.ModelSourcePath));
+            hasSource = true;
+        }
+        else if (settings.ModelSource == "Blob" && FunctionSettings.IsAbsoluteUri(settings.ModelContainerUri))
+        {
+            services.AddBlobModelBundleSource(new Uri(settings.ModelContainerUri!), credential.Value);
+            hasSource = true;
+        }
+
+        if (hasSource)
+        {
+            services.AddSingleton(sp => new ModelBundlePublisher(sp.GetRequiredService<IModelBundleSource>(),
+                sp.GetRequiredService<IOptions<FunctionSettings>>().Value.ModelPath));
+            services.AddHostedService<ModelBundleRefreshService>();
+        }
+
+        services.AddSingleton(sp =>
+        {
+            var modelPath = sp.GetRequiredService<IOptions<FunctionSettings>>().Value.ModelPath;
+            var bundle = sp.GetService<ModelBundlePublisher>() is { } publisher
+                ? publisher.LoadAsync(CancellationToken.None).GetAwaiter().GetResult() // once, at the first request's resolution
+                : ModelBundle.Load(modelPath);
+            return new SwappableModelBundleProvider(bundle);
+        });
+        services.AddSingleton<IModelBundleProvider>(sp => sp.GetRequiredService<SwappableModelBundleProvider>());
     }
 
     /// <summary>

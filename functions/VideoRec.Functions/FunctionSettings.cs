@@ -17,6 +17,21 @@ public sealed class FunctionSettings : IValidatableObject
     /// </summary>
     public string ModelPath { get; set; } = "";
 
+    /// <summary>
+    /// Where newly trained bundles are published, which the <c>PublishModelBundle</c> timer watches: <c>None</c> (the
+    /// default: serve <see cref="ModelPath"/> as it is), <c>Folder</c> (<see cref="ModelSourcePath"/>, as
+    /// <c>vrec train</c> writes it) or <c>Blob</c> (<see cref="ModelContainerUri"/>). With a source,
+    /// <see cref="ModelPath"/> is the local folder bundles are downloaded to, and the first bundle is downloaded at
+    /// start-up when that folder has none.
+    /// </summary>
+    public string ModelSource { get; set; } = "None";
+
+    /// <summary>The model folder bundles are published to when <see cref="ModelSource"/> is <c>Folder</c>.</summary>
+    public string? ModelSourcePath { get; set; }
+
+    /// <summary>The blob container bundles are published to when <see cref="ModelSource"/> is <c>Blob</c>, such as <c>https://account.blob.core.windows.net/models</c>.</summary>
+    public string? ModelContainerUri { get; set; }
+
     /// <summary><c>Sqlite</c> (embedded default) or <c>Cosmos</c>.</summary>
     public string Store { get; set; } = "Sqlite";
 
@@ -75,12 +90,43 @@ public sealed class FunctionSettings : IValidatableObject
     /// <summary>The client id of the user-assigned managed identity; empty uses the default credential chain.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
+    /// <summary>
+    /// The candidate-generation vector index: <c>Embedded</c> (default: built in process from the served bundle, exact or
+    /// USearch HNSW) or <c>AzureSearch</c> (Azure AI Search, <see cref="SearchEndpoint"/>).
+    /// </summary>
+    public string VectorIndex { get; set; } = "Embedded";
+
+    /// <summary>The Azure AI Search endpoint when <see cref="VectorIndex"/> is <c>AzureSearch</c>.</summary>
+    public string? SearchEndpoint { get; set; }
+
+    /// <summary>The Azure AI Search index name; default <c>videos</c>.</summary>
+    public string SearchIndex { get; set; } = "videos";
+
+    /// <summary>Vector length of the indexed embeddings; default 64 (the two-tower and WALS size).</summary>
+    public int SearchDimensions { get; set; } = 64;
+
+    /// <summary>An Azure AI Search admin key for local development; empty uses the managed identity.</summary>
+    public string? SearchApiKey { get; set; }
+
     /// <inheritdoc />
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (string.IsNullOrWhiteSpace(ModelPath))
         {
             yield return new ValidationResult("VideoRec:ModelPath (app setting VideoRec__ModelPath) is required: the model bundle folder to serve.", [nameof(ModelPath)]);
+        }
+
+        if (ModelSource is not ("None" or "Folder" or "Blob"))
+        {
+            yield return new ValidationResult($"VideoRec:ModelSource (app setting VideoRec__ModelSource) must be None, Folder or Blob, found '{ModelSource}'.", [nameof(ModelSource)]);
+        }
+        else if (ModelSource == "Folder" && string.IsNullOrWhiteSpace(ModelSourcePath))
+        {
+            yield return new ValidationResult("VideoRec:ModelSourcePath (app setting VideoRec__ModelSourcePath) is required when VideoRec:ModelSource is Folder: the folder trained bundles are published to.", [nameof(ModelSourcePath)]);
+        }
+        else if (ModelSource == "Blob" && !IsAbsoluteUri(ModelContainerUri))
+        {
+            yield return new ValidationResult($"VideoRec:ModelContainerUri (app setting VideoRec__ModelContainerUri) must be an absolute URI such as https://account.blob.core.windows.net/models when VideoRec:ModelSource is Blob, found '{ModelContainerUri}'.", [nameof(ModelContainerUri)]);
         }
 
         if (Store is not ("Sqlite" or "Cosmos"))
@@ -152,6 +198,36 @@ public sealed class FunctionSettings : IValidatableObject
             if (OpenAIDimensions is < 1 or > 3072)
             {
                 yield return new ValidationResult($"VideoRec:OpenAIDimensions must be between 1 and 3072, found {OpenAIDimensions}.", [nameof(OpenAIDimensions)]);
+            }
+        }
+
+        foreach (var problem in ValidateVectorIndex())
+        {
+            yield return problem;
+        }
+    }
+
+    private IEnumerable<ValidationResult> ValidateVectorIndex()
+    {
+        if (VectorIndex is not ("Embedded" or "AzureSearch"))
+        {
+            yield return new ValidationResult($"VideoRec:VectorIndex (app setting VideoRec__VectorIndex) must be Embedded or AzureSearch, found '{VectorIndex}'.", [nameof(VectorIndex)]);
+        }
+        else if (VectorIndex == "AzureSearch")
+        {
+            if (!IsAbsoluteUri(SearchEndpoint))
+            {
+                yield return new ValidationResult($"VideoRec:SearchEndpoint (app setting VideoRec__SearchEndpoint) must be an absolute URI such as https://service.search.windows.net when VideoRec:VectorIndex is AzureSearch, found '{SearchEndpoint}'.", [nameof(SearchEndpoint)]);
+            }
+
+            if (string.IsNullOrWhiteSpace(SearchIndex) || SearchIndex.Length > 128 || !SearchIndex.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '-') || SearchIndex[0] == '-')
+            {
+                yield return new ValidationResult($"VideoRec:SearchIndex must be an Azure AI Search index name (lower-case letters, digits and '-', not starting with '-', at most 128), found '{SearchIndex}'.", [nameof(SearchIndex)]);
+            }
+
+            if (SearchDimensions is < 2 or > 3072)
+            {
+                yield return new ValidationResult($"VideoRec:SearchDimensions must be between 2 and 3072, found {SearchDimensions}.", [nameof(SearchDimensions)]);
             }
         }
     }

@@ -135,7 +135,7 @@ public sealed class AzureSearchVectorIndex : IVideoVectorIndex
         foreach (var video in batch)
         {
             var document = AzureSearchDocument.From(video);
-            if (Metric == VectorMetric.Cosine && TensorPrimitives.Norm(video.Vector.Span) == 0)
+            if (Metric == VectorMetric.Cosine && TensorPrimitives.MaxMagnitude(video.Vector.Span) == 0)
             {
                 var key = new AzureSearchDocument { Id = document.Id, VideoId = document.VideoId };
                 actions.Add((IndexDocumentsAction.Delete(key), SizeOf(key)));
@@ -191,7 +191,7 @@ public sealed class AzureSearchVectorIndex : IVideoVectorIndex
     {
         VectorChecks.Check(query.Span, Dimensions, "query");
         VectorChecks.CheckK(k);
-        if (Metric == VectorMetric.Cosine && TensorPrimitives.Norm(query.Span) == 0)
+        if (Metric == VectorMetric.Cosine && TensorPrimitives.MaxMagnitude(query.Span) == 0)
         {
             return []; // a zero vector has no direction: it matches nothing
         }
@@ -200,7 +200,7 @@ public sealed class AzureSearchVectorIndex : IVideoVectorIndex
         var matches = await RunAsync("search", async ct =>
         {
             var response = await _search.SearchAsync<AzureSearchDocument>(null, options, ct);
-            var found = new List<VectorMatch>(k);
+            var found = new List<VectorMatch>(Math.Min(k, 1024)); // k may be far above the hits (up to int.MaxValue)
             await foreach (var hit in response.Value.GetResultsAsync().WithCancellation(ct))
             {
                 found.Add(ToMatch(hit, query.Span));

@@ -67,7 +67,7 @@ public static class BundleBuilder
         for (var v = 0; v < catalogue.Length; v++)
         {
             catalogue[v] = dataset.Videos.TryGetValue(table.Videos[v], out var video)
-                ? new CatalogueEntry(video.Title, video.Tags)
+                ? CatalogueEntry.From(video)
                 : new CatalogueEntry(table.Videos[v], []);
         }
 

@@ -1,6 +1,51 @@
+using System.Text.Json.Serialization;
+using VideoRec.Core.CandidateGeneration.Index;
+using VideoRec.Core.Domain;
+
 namespace VideoRec.Core.Bundles;
 
-/// <summary>The catalogue facts a bundle carries to answer requests without a database: title and tags.</summary>
-/// <param name="Title">Video title.</param>
-/// <param name="Tags">Video tags.</param>
-public sealed record CatalogueEntry(string Title, IReadOnlyList<string> Tags);
+/// <summary>
+/// A video as the bundle knows it: what responses show (title, tags) and what serving filters and re-ranks on
+/// (language, allowed regions, upload time, creator, duration). The fields after <paramref name="Tags"/> are optional so
+/// that bundles written before they existed still load.
+/// </summary>
+/// <param name="Title">The title.</param>
+/// <param name="Tags">Tags.</param>
+public sealed record CatalogueEntry(string Title, IReadOnlyList<string> Tags)
+{
+    /// <summary>Main language (BCP 47); <c>null</c> when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Language { get; init; }
+
+    /// <summary>Countries where the video may be shown; empty means everywhere.</summary>
+    public IReadOnlyList<string> AllowedRegions { get; init; } = [];
+
+    /// <summary>Upload time; <c>null</c> when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DateTimeOffset? UploadedAt { get; init; }
+
+    /// <summary>Uploader; <c>null</c> when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CreatorId { get; init; }
+
+    /// <summary>Length in seconds; <c>null</c> when unknown.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? DurationSeconds { get; init; }
+
+    /// <summary>The entry of a catalogue video.</summary>
+    public static CatalogueEntry From(Video video)
+    {
+        ArgumentNullException.ThrowIfNull(video);
+        return new CatalogueEntry(video.Title, video.Tags)
+        {
+            Language = video.Language,
+            AllowedRegions = video.AllowedRegions,
+            UploadedAt = video.UploadedAt,
+            CreatorId = video.CreatorId,
+            DurationSeconds = video.DurationSeconds,
+        };
+    }
+
+    /// <summary>The attributes vector-index filters test.</summary>
+    public VideoIndexAttributes Attributes() => VideoIndexAttributes.Normalised(Language, AllowedRegions, UploadedAt);
+}

@@ -37,12 +37,12 @@ public sealed class CandidateGenerationOptions
     /// <summary>Per-source settings by source name (<see cref="CandidateSources"/>); a source absent here is off.</summary>
     public Dictionary<string, CandidateSourceOptions> Sources { get; set; } = new(StringComparer.Ordinal)
     {
-        [CandidateSources.TwoTower] = new() { Quota = 0.10, Weight = 1 },
-        [CandidateSources.Wals] = new() { Quota = 0.10, Weight = 1 },
-        [CandidateSources.Similar] = new() { Quota = 0.03, Weight = 0.5 },
-        [CandidateSources.Popular] = new() { Quota = 0.03, Weight = 0.3 },
-        [CandidateSources.Trending] = new() { Quota = 0.02, Weight = 0.1 },
-        [CandidateSources.Fresh] = new() { Quota = 0.02, Weight = 0.1 },
+        [CandidateSources.TwoTower] = new() { Count = 400, Quota = 0.10, Weight = 1 },
+        [CandidateSources.Wals] = new() { Count = 400, Quota = 0.10, Weight = 1 },
+        [CandidateSources.Similar] = new() { Count = 300, Quota = 0.03, Weight = 0.5 },
+        [CandidateSources.Popular] = new() { Count = 300, Quota = 0.03, Weight = 0.3 },
+        [CandidateSources.Trending] = new() { Count = 200, Quota = 0.02, Weight = 0.1 },
+        [CandidateSources.Fresh] = new() { Count = 200, Quota = 0.02, Weight = 0.1 },
     };
 
     /// <summary>The window popular counts views over (not all-time), default 30 days.</summary>
@@ -63,8 +63,8 @@ public sealed class CandidateGenerationOptions
     /// <summary>How many recently watched videos seed the similar source, default 10.</summary>
     public int SimilarSeeds { get; set; } = 10;
 
-    /// <summary>Neighbours fetched per seed video, default 100.</summary>
-    public int SimilarPerSeed { get; set; } = 100;
+    /// <summary>Neighbours fetched per seed video, default 50.</summary>
+    public int SimilarPerSeed { get; set; } = 50;
 
     /// <summary>Weight of the i-th most recent seed is decay^i, in (0, 1]; default 0.85.</summary>
     public double SimilarRecencyDecay { get; set; } = 0.85;
@@ -77,7 +77,7 @@ public sealed class CandidateGenerationOptions
 
     /// <summary>The enabled sources with their settings, in <see cref="CandidateSources.All"/> order, then any others by name.</summary>
     public IEnumerable<KeyValuePair<string, CandidateSourceOptions>> EnabledSources =>
-        Sources.Where(s => s.Value.Enabled)
+        (Sources ?? []).Where(s => s.Value is { Enabled: true })
             .OrderBy(s => CandidateSources.Priority(s.Key))
             .ThenBy(s => s.Key, StringComparer.Ordinal);
 
@@ -88,6 +88,11 @@ public sealed class CandidateGenerationOptions
         if (MergedCount is < 1 or > 100_000)
         {
             errors.Add($"{nameof(MergedCount)} must be 1–100000 (found {MergedCount}).");
+        }
+
+        if (Sources is null)
+        {
+            errors.Add($"{nameof(Sources)} is missing.");
         }
 
         var quotaSum = 0.0;

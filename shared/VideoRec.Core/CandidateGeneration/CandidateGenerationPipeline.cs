@@ -79,17 +79,42 @@ public sealed class CandidateGenerationPipeline
 
         try
         {
-            var candidates = await work.ConfigureAwait(false);
+            var candidates = Checked(await work.ConfigureAwait(false), count);
             return new SourceRun(generator.Name, SourceStatus.Ok, candidates, clock.Elapsed.TotalMilliseconds, null);
         }
         catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             return new SourceRun(generator.Name, SourceStatus.TimedOut, [], clock.Elapsed.TotalMilliseconds, $"cancelled at its budget of {options.BudgetMs} ms");
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            // Includes an OperationCanceledException neither the request nor the budget caused, such as an HTTP
+            // client's own timeout (TaskCanceledException): a failure of this source, not a cancelled request.
             return new SourceRun(generator.Name, SourceStatus.Failed, [], clock.Elapsed.TotalMilliseconds, $"{e.GetType().Name}: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// A generator's answer cut to the <paramref name="count"/> it was asked for, or an <see cref="InvalidOperationException"/>
+    /// (the source fails) when it breaks the contract.
+    /// </summary>
+    private static IReadOnlyList<Candidate> Checked(IReadOnlyList<Candidate>? candidates, int count)
+    {
+        if (candidates is null)
+        {
+            throw new InvalidOperationException("the generator returned null instead of a list");
+        }
+
+        var kept = Math.Min(count, candidates.Count);
+        for (var i = 0; i < kept; i++)
+        {
+            if (string.IsNullOrEmpty(candidates[i].VideoId))
+            {
+                throw new InvalidOperationException($"the generator proposed a video without an id (position {i})");
+            }
+        }
+
+        return kept == candidates.Count ? candidates : candidates.Take(kept).ToArray();
     }
 
     private sealed record SourceRun(string Source, SourceStatus Status, IReadOnlyList<Candidate> Candidates, double ElapsedMs, string? Error);

@@ -33,6 +33,32 @@ public static class EventBatchCodec
         return batch;
     }
 
+    /// <summary>One event alone, in the JSON of the queue payload's <c>events</c> items (the body of an Event Hubs event).</summary>
+    public static byte[] SerializeEvent(IngestEvent ingestEvent)
+    {
+        ArgumentNullException.ThrowIfNull(ingestEvent);
+        return JsonSerializer.SerializeToUtf8Bytes(ingestEvent, Options);
+    }
+
+    /// <summary>Reads one event written by <see cref="SerializeEvent"/>.</summary>
+    /// <exception cref="FormatException">The bytes are not an event of this contract; the message says why.</exception>
+    public static IngestEvent DeserializeEvent(ReadOnlySpan<byte> utf8)
+    {
+        IngestEvent? ingestEvent;
+        try
+        {
+            ingestEvent = JsonSerializer.Deserialize<IngestEvent>(utf8, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"Not an interaction event: {e.Message}", e);
+        }
+
+        return ingestEvent is { EventId: not null, UserId: not null }
+            ? ingestEvent
+            : throw new FormatException("Not an interaction event: eventId and userId are required.");
+    }
+
     /// <summary>
     /// Splits a batch into parts whose payload is at most <paramref name="maxPayloadBytes"/> UTF-8 bytes (Azure Storage
     /// queue messages hold 64 KiB, 48 KiB before Base64), suffixing the batch id with the part number.
@@ -79,6 +105,7 @@ public static class EventBatchCodec
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     Converters = [typeof(InteractionTypeNames)])]
 [JsonSerializable(typeof(EventBatch))]
+[JsonSerializable(typeof(IngestEvent))]
 internal sealed partial class BatchJson : JsonSerializerContext;
 
 /// <summary>Interaction types as their camelCase names; numbers are refused.</summary>

@@ -54,6 +54,9 @@ public sealed class EmbeddingRecommender(string name, float[] userVectors, float
     /// <summary>The per-video prior added to every score, <c>[videos]</c>; <c>null</c> when there is none.</summary>
     public float[]? VideoPrior => videoPrior;
 
+    /// <summary>Each user's weight of <see cref="VideoPrior"/>, <c>[users]</c>; <c>null</c> means 1.</summary>
+    public float[]? UserPriorWeights => userPriorWeights;
+
     /// <summary>
     /// Vectors for maximum-inner-product search that reproduce <see cref="ScoreUser"/> exactly: each video row gets
     /// its prior as one more component and each user row that user's prior weight, so u'·v' = u·v + w·prior(v)

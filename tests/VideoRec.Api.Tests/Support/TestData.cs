@@ -99,12 +99,16 @@ public static class TestData
         return new Dataset("api-tests", videos, users, interactions);
     }
 
-    public static ModelBundle Train() =>
+    /// <summary>The test bundle.</summary>
+    public static ModelBundle Train() => Train(CreatedAt);
+
+    /// <summary>The test bundle trained at <paramref name="createdAt"/>: the same model under another version.</summary>
+    public static ModelBundle Train(DateTimeOffset createdAt) =>
         BundleBuilder.Train(Dataset(), "test", "sha", new BundleTrainingOptions
         {
             Wals = new WalsOptions { Factors = 4, Iterations = 10, Regularization = 0.1f, Alpha = 5, Seed = 7, MaxDegreeOfParallelism = 1 },
             Evaluate = false,
-        }, timeProvider: new FixedTimeProvider(CreatedAt));
+        }, timeProvider: new FixedTimeProvider(createdAt));
 
     private sealed class FixedTimeProvider(DateTimeOffset now) : TimeProvider
     {

@@ -13,7 +13,7 @@ public sealed class ModelBundleTests
     {
         var videos = new Dictionary<string, Video>
         {
-            ["v1"] = new("v1", "First") { Tags = ["Drama"] },
+            ["v1"] = new("v1", "First") { Tags = ["Drama"], Language = "pt-BR", AllowedRegions = ["br", "PT"], UploadedAt = T0.AddDays(-3), CreatorId = "c9", DurationSeconds = 610 },
             ["v2"] = new("v2", "Second"),
             ["v3"] = new("v3", "Third"),
         };
@@ -54,10 +54,29 @@ public sealed class ModelBundleTests
         Assert.Equal(bundle.Seen.ColumnIndices, loaded.Seen.ColumnIndices);
         Assert.Equal("First", loaded.Catalogue[0].Title);
         Assert.Equal(["Drama"], loaded.Catalogue[0].Tags);
+        Assert.Equal(("pt-BR", "c9", 610.0, T0.AddDays(-3)), (loaded.Catalogue[0].Language, loaded.Catalogue[0].CreatorId, loaded.Catalogue[0].DurationSeconds, loaded.Catalogue[0].UploadedAt));
+        Assert.Equal(["br", "PT"], loaded.Catalogue[0].AllowedRegions);
+        Assert.Equal("pt-br", loaded.Catalogue[0].Attributes().Language);
+        Assert.Equal(["BR", "PT"], loaded.Catalogue[0].Attributes().AllowedRegions);
+        Assert.Null(loaded.Catalogue[1].Language);
         Assert.Equal(bundle.Manifest.Wals, loaded.Manifest.Wals);
         Assert.Equal(new string('a', 64), loaded.Manifest.Data.Sha256);
         Assert.Equal((2, 3, 4), (loaded.Manifest.Data.Users, loaded.Manifest.Data.Videos, loaded.Manifest.Data.Pairs));
         Assert.Equal(T0, loaded.Manifest.CreatedAt);
+    }
+
+    [Fact]
+    public void A_catalogue_written_before_the_serving_fields_existed_still_loads()
+    {
+        using var dir = new TempDirectory();
+        var path = Train().Save(dir.Path);
+        File.WriteAllText(Path.Combine(path, "catalogue.json"), """[{"title": "First", "tags": ["Drama"]}, {"title": "Second", "tags": []}, {"title": "Third", "tags": []}]""");
+
+        var loaded = ModelBundle.Load(dir.Path);
+
+        Assert.Equal("First", loaded.Catalogue[0].Title);
+        Assert.Equal((null, null, null), (loaded.Catalogue[0].Language, loaded.Catalogue[0].UploadedAt, loaded.Catalogue[0].CreatorId));
+        Assert.Empty(loaded.Catalogue[0].AllowedRegions);
     }
 
     [Fact]

@@ -66,17 +66,25 @@ public static class EvaluateCandidatesCommand
                 FreshWindow = TimeSpan.FromDays(parse.GetValue(freshDays)),
                 PopularWindow = TimeSpan.FromDays(parse.GetValue(popularDays)),
             };
-            Assign(generation, parse.GetValue(quotas), "--quotas", (o, v) => o.Quota = v);
-            Assign(generation, parse.GetValue(weights), "--weights", (o, v) => o.Weight = v);
-            if (generation.Validate() is { Count: > 0 } problems)
-            {
-                throw new CliException(problems[0]);
-            }
-
+            // Sources that do not run are removed first, so they neither count towards the quota limit nor take a value.
             var withTwoTower = !parse.GetValue(noTwoTower);
             if (!withTwoTower)
             {
                 generation.Sources.Remove(CandidateSources.TwoTower);
+            }
+
+            Assign(generation, parse.GetValue(quotas), "--quotas", "share", 1, (o, v) => o.Quota = v);
+            Assign(generation, parse.GetValue(weights), "--weights", "weight", 1000, (o, v) => o.Weight = v);
+            var reserved = generation.EnabledSources.Select(s => (s.Key, s.Value.Quota)).ToArray();
+            if (reserved.Sum(r => r.Quota) is var sum && sum > 1 + 1e-9)
+            {
+                throw new CliException($"--quotas: the shares of the enabled sources add up to {N(sum)} " +
+                    $"({string.Join(", ", reserved.Select(r => $"{r.Key} {N(r.Quota)}"))}); they must not exceed 1.");
+            }
+
+            if (generation.Validate() is { Count: > 0 } problems)
+            {
+                throw new CliException(problems[0]);
             }
 
             var import = DataLoading.Load(request);
@@ -98,9 +106,11 @@ public static class EvaluateCandidatesCommand
                     new TwoTowerOptions { Epochs = parse.GetValue(epochs), Relevance = request.Relevance });
                 var recommender = ConsoleProgress.Status("Training the two-tower model", () => (VideoRec.TwoTower.Serving.EmbeddingRecommender)factory.Train(set, cancellationToken));
                 factory.Last?.Model.Dispose();
-                var (users, videos, d) = recommender.InnerProductVectors();
-                spaces.Insert(0, new RetrievalSpace(CandidateSources.TwoTower, users, videos, d, VectorMetric.InnerProduct));
-                similar = (recommender.VideoVectors, recommender.VideoVectors.Length / Math.Max(1, set.Pairs.Videos.Count));
+                // The index holds the towers' unit embeddings; the popularity prior is added when re-scoring the neighbours.
+                var d = recommender.VideoVectors.Length / Math.Max(1, set.Pairs.Videos.Count);
+                spaces.Insert(0, new RetrievalSpace(CandidateSources.TwoTower, recommender.UserVectors, recommender.VideoVectors, d, VectorMetric.InnerProduct,
+                    recommender.VideoPrior, recommender.UserPriorWeights));
+                similar = (recommender.VideoVectors, d);
             }
 
             var report = await ConsoleProgress.Run(async ctx =>
@@ -123,20 +133,39 @@ public static class EvaluateCandidatesCommand
         return command;
     }
 
-    private static void Assign(CandidateGenerationOptions options, string? text, string option, Action<CandidateSourceOptions, double> set)
+    private static string N(double value) => value.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static void Assign(CandidateGenerationOptions options, string? text, string option, string what, double max,
+        Action<CandidateSourceOptions, double> set)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
             return;
         }
 
+        var given = new HashSet<string>(StringComparer.Ordinal);
         foreach (var part in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
         {
             var pieces = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pieces.Length == 2 && !options.Sources.ContainsKey(pieces[0]) && CandidateSources.All.Contains(pieces[0]))
+            {
+                throw new CliException($"{option}: '{part}' names a source that does not run; the sources are {string.Join(", ", options.Sources.Keys)}.");
+            }
+
             if (pieces.Length != 2 || !options.Sources.TryGetValue(pieces[0], out var source) ||
                 !double.TryParse(pieces[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
             {
                 throw new CliException($"{option}: '{part}' is not SOURCE=NUMBER with SOURCE one of {string.Join(", ", options.Sources.Keys)}.");
+            }
+
+            if (!(value >= 0 && value <= max))
+            {
+                throw new CliException($"{option}: '{part}' must give a {what} in [0, {N(max)}].");
+            }
+
+            if (!given.Add(pieces[0]))
+            {
+                throw new CliException($"{option}: '{pieces[0]}' is given twice; give each source once.");
             }
 
             set(source, value);

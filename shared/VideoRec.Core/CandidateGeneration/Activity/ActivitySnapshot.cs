@@ -64,7 +64,7 @@ public sealed class ActivitySnapshot
         return Math.Log(1 + recentDecayed) * (recentDecayed + 1) / (expected + 1);
     }
 
-    /// <summary>Computes the lists from <paramref name="views"/> as of <paramref name="asOf"/>; later views and unknown videos are ignored.</summary>
+    /// <summary>Computes the lists from <paramref name="views"/> as of <paramref name="asOf"/>; later views, unknown videos and views without a video id are ignored.</summary>
     /// <param name="catalogue">The videos.</param>
     /// <param name="views">View events, any order.</param>
     /// <param name="asOf">The end of every window.</param>
@@ -82,13 +82,13 @@ public sealed class ActivitySnapshot
         var recent = new double[n];
         var baseline = new double[n];
         var firstSeen = new DateTimeOffset?[n];
-        var popularFrom = asOf - options.PopularWindow;
-        var recentFrom = asOf - options.TrendingWindow;
-        var baselineFrom = asOf - options.TrendingBaseline;
+        var popularFrom = WindowStart(asOf, options.PopularWindow);
+        var recentFrom = WindowStart(asOf, options.TrendingWindow);
+        var baselineFrom = WindowStart(asOf, options.TrendingBaseline);
         var halfLifeHours = options.TrendingHalfLife.TotalHours;
         foreach (var view in views)
         {
-            if (view.Timestamp > asOf || !catalogue.VideoIds.TryGetIndex(view.VideoId, out var v))
+            if (view.Timestamp > asOf || view.VideoId is null || !catalogue.VideoIds.TryGetIndex(view.VideoId, out var v))
             {
                 continue;
             }
@@ -125,7 +125,7 @@ public sealed class ActivitySnapshot
 
         var trending = new float[n];
         var fresh = new float[n];
-        var freshFrom = asOf - options.FreshWindow;
+        var freshFrom = WindowStart(asOf, options.FreshWindow);
         for (var v = 0; v < n; v++)
         {
             trending[v] = (float)TrendingScore(recent[v], baseline[v], options);
@@ -140,6 +140,14 @@ public sealed class ActivitySnapshot
             byCountry.ToDictionary(c => c.Key, c => Ranked(c.Value, length), StringComparer.Ordinal),
             Ranked(trending, length), Ranked(fresh, length));
     }
+
+    /// <summary>
+    /// The start of a window of <paramref name="window"/> ending at <paramref name="asOf"/>, in UTC; a window reaching
+    /// back past year 1 (such as <see cref="TimeSpan.MaxValue"/>, "all history") starts at <see cref="DateTimeOffset.MinValue"/>
+    /// instead of throwing.
+    /// </summary>
+    private static DateTimeOffset WindowStart(DateTimeOffset asOf, TimeSpan window) =>
+        window.Ticks >= asOf.UtcTicks ? DateTimeOffset.MinValue : new DateTimeOffset(asOf.UtcTicks - window.Ticks, TimeSpan.Zero);
 
     /// <summary>Positive scores only, best first, ties by index.</summary>
     private static ScoredIndex[] Ranked(float[] scores, int length)

@@ -7,7 +7,8 @@ namespace VideoRec.Core.CandidateGeneration.Generators;
 /// videos similar to what the user just watched). Each of the newest <see cref="CandidateGenerationOptions.SimilarSeeds"/>
 /// watches queries the index with its own vector; a video's score is Σᵢ decayⁱ · similarity(seedᵢ, video) over the
 /// seeds that found it (i = 0 for the newest), so videos close to several recent watches, and to the latest, rank
-/// first. Uses a cosine index of video vectors (two-tower embeddings, or WALS factors normalised).
+/// first. The seeds themselves are never proposed, not even when another seed's search finds them. Uses a cosine
+/// index of video vectors (two-tower embeddings, or WALS factors normalised).
 /// </summary>
 /// <param name="index">The video index (cosine, or inner product over unit vectors).</param>
 /// <param name="vectors">The seed videos' vectors, in the index's space.</param>
@@ -35,7 +36,7 @@ public sealed class SimilarToRecentCandidateGenerator(IVideoVectorIndex index, V
                 break;
             }
 
-            if (!seen.Add(seed) || vectors.Find(seed) is not { } vector)
+            if (string.IsNullOrEmpty(seed) || !seen.Add(seed) || vectors.Find(seed) is not { } vector)
             {
                 continue;
             }
@@ -43,17 +44,17 @@ public sealed class SimilarToRecentCandidateGenerator(IVideoVectorIndex index, V
             var perSeed = Math.Max(options.SimilarPerSeed, (count + options.SimilarSeeds - 1) / options.SimilarSeeds);
             foreach (var match in await index.SearchAsync(vector, perSeed, filter, cancellationToken).ConfigureAwait(false))
             {
-                if (match.VideoId != seed)
-                {
-                    scores[match.VideoId] = scores.GetValueOrDefault(match.VideoId) + (float)(weight * match.Score);
-                }
+                scores[match.VideoId] = scores.GetValueOrDefault(match.VideoId) + (float)(weight * match.Score);
             }
 
             weight *= options.SimilarRecencyDecay;
             seeds++;
         }
 
+        // Every seed is a video just watched: drop it wherever it was found (a seed's own search finds it first, and
+        // the other seeds' searches find it too when it is close to them).
         return scores
+            .Where(s => !seen.Contains(s.Key))
             .OrderByDescending(s => s.Value)
             .ThenBy(s => s.Key, StringComparer.Ordinal)
             .Take(count)

@@ -7,7 +7,7 @@ namespace VideoRec.Core.CandidateGeneration.Index;
 /// Exact (brute-force) nearest-neighbour search: every live vector is scored with SIMD dot products
 /// (System.Numerics.Tensors) and the best k kept by a heap. It is the oracle the ANN engines are tested and measured
 /// against, and the engine for catalogues small enough to scan (about 2 ms per 100,000 64-d vectors on one core).
-/// Ties rank by insertion order. Thread-safe: searches run in parallel, writes take an exclusive lock.
+/// Ties rank by storage slot (a deleted video's slot is reused). Thread-safe: searches run in parallel, writes take an exclusive lock.
 /// </summary>
 public sealed class ExactVectorIndex : IVideoVectorIndex
 {
@@ -92,11 +92,7 @@ public sealed class ExactVectorIndex : IVideoVectorIndex
                 video.Vector.Span.CopyTo(row);
                 if (Metric == VectorMetric.Cosine)
                 {
-                    var norm = TensorPrimitives.Norm(row);
-                    if (norm > 0)
-                    {
-                        TensorPrimitives.Divide(row, norm, row);
-                    }
+                    Normalise(row);
                 }
 
                 _ids[slot] = video.VideoId;
@@ -149,7 +145,15 @@ public sealed class ExactVectorIndex : IVideoVectorIndex
         VectorChecks.Check(query, Dimensions, "query");
         VectorChecks.CheckK(k);
         filter ??= VectorSearchFilter.None;
-        var norm = Metric == VectorMetric.Cosine ? TensorPrimitives.Norm(query) : 1f;
+        var norm = 1f;
+        if (Metric == VectorMetric.Cosine)
+        {
+            // Scored against a unit copy: |q| itself can overflow (huge values) or underflow (subnormal values) float.
+            var unit = query.ToArray();
+            norm = Normalise(unit);
+            query = unit;
+        }
+
         _lock.EnterReadLock();
         try
         {
@@ -170,7 +174,7 @@ public sealed class ExactVectorIndex : IVideoVectorIndex
 
                 var row = _rows.AsSpan(slot * Dimensions, Dimensions);
                 var dot = TensorPrimitives.Dot(query, row);
-                scores[slot] = Metric == VectorMetric.Cosine ? (row[0] == 0 && TensorPrimitives.Norm(row) == 0 ? float.NaN : dot / norm) : dot;
+                scores[slot] = Metric == VectorMetric.Cosine ? (row[0] == 0 && TensorPrimitives.MaxMagnitude(row) == 0 ? float.NaN : dot) : dot;
             }
 
             return TopK.Select(scores, k).Select(s => new VectorMatch(_ids[s.Index]!, s.Score)).ToArray();
@@ -179,6 +183,24 @@ public sealed class ExactVectorIndex : IVideoVectorIndex
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <summary>
+    /// Scales <paramref name="vector"/> to unit length in place and returns 1, or returns 0 for a zero vector. Divides
+    /// by the largest magnitude first, so the norm neither overflows for values near float's range nor underflows for
+    /// subnormal ones.
+    /// </summary>
+    private static float Normalise(Span<float> vector)
+    {
+        var largest = Math.Abs(TensorPrimitives.MaxMagnitude(vector));
+        if (largest == 0)
+        {
+            return 0;
+        }
+
+        TensorPrimitives.Divide(vector, largest, vector);
+        TensorPrimitives.Divide(vector, TensorPrimitives.Norm(vector), vector);
+        return 1;
     }
 
     private void EnsureCapacity(int slots)

@@ -30,12 +30,19 @@ public sealed record VideoIndexAttributes
     public static VideoIndexAttributes From(Video video, bool hidden = false)
     {
         ArgumentNullException.ThrowIfNull(video);
+        return Normalised(video.Language, video.AllowedRegions, video.UploadedAt, hidden);
+    }
+
+    /// <summary>Attributes with language in lower case and regions in upper case, each region once.</summary>
+    public static VideoIndexAttributes Normalised(string? language, IEnumerable<string> allowedRegions, DateTimeOffset? uploadedAt, bool hidden = false)
+    {
+        ArgumentNullException.ThrowIfNull(allowedRegions);
         return new VideoIndexAttributes
         {
-            Language = video.Language?.ToLowerInvariant(),
-            AllowedRegions = video.AllowedRegions.Select(r => r.ToUpperInvariant()).Distinct().ToArray(),
+            Language = language?.ToLowerInvariant(),
+            AllowedRegions = [.. allowedRegions.Select(r => r.ToUpperInvariant()).Distinct()],
             Hidden = hidden,
-            UploadedAt = video.UploadedAt,
+            UploadedAt = uploadedAt,
         };
     }
 }

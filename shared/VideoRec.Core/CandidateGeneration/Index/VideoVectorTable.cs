@@ -42,7 +42,11 @@ public sealed class VideoVectorTable
     public ReadOnlyMemory<float> Row(int index) => _rows.AsMemory(index * Dimensions, Dimensions);
 
     /// <summary>The vector of a video, or <c>null</c> when it has none.</summary>
-    public ReadOnlyMemory<float>? Find(string videoId) => VideoIds.TryGetIndex(videoId, out var i) ? Row(i) : null;
+    /// <remarks>
+    /// The cast matters: in <c>c ? Row(i) : null</c> the null converts to an empty <see cref="ReadOnlyMemory{T}"/>
+    /// (through the implicit conversion from a null array), so an unknown video would get an empty vector, not <c>null</c>.
+    /// </remarks>
+    public ReadOnlyMemory<float>? Find(string videoId) => VideoIds.TryGetIndex(videoId, out var i) ? Row(i) : (ReadOnlyMemory<float>?)null;
 
     /// <summary>The rows as index entries, with attributes from <paramref name="attributes"/> (unrestricted when it returns <c>null</c>).</summary>
     public IEnumerable<IndexedVideo> Entries(Func<string, VideoIndexAttributes?>? attributes = null)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.Common;
 using VideoRec.Core.CandidateGeneration.Activity;
 using VideoRec.Core.CandidateGeneration.Generators;
 using VideoRec.Core.CandidateGeneration.Index;
@@ -19,6 +20,35 @@ public sealed record CandidateRecallOptions
 
     /// <summary>The generators' settings (windows, quotas).</summary>
     public CandidateGenerationOptions Generation { get; init; } = new();
+
+    /// <summary>Every problem with <see cref="Counts"/> and <see cref="AnnK"/>, each naming the setting; empty when valid (<see cref="Generation"/> validates itself).</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (Counts is not { Count: > 0 })
+        {
+            errors.Add($"{nameof(Counts)} must hold at least one candidate count.");
+        }
+        else
+        {
+            if (Counts.Any(c => c is < 1 or > 100_000))
+            {
+                errors.Add($"{nameof(Counts)} must each be 1–100000 (found {string.Join(", ", Counts)}).");
+            }
+
+            if (Counts.Distinct().Count() != Counts.Count)
+            {
+                errors.Add($"{nameof(Counts)} must not repeat a count (found {string.Join(", ", Counts)}).");
+            }
+        }
+
+        if (AnnK < 1)
+        {
+            errors.Add($"{nameof(AnnK)} must be at least 1 (found {AnnK}).");
+        }
+
+        return errors;
+    }
 }
 
 /// <summary>
@@ -40,18 +70,23 @@ public static class CandidateRecallEvaluation
     /// <param name="options">Counts, k and generator settings.</param>
     /// <param name="progress">Reports users done.</param>
     /// <param name="cancellationToken">Cancels between users.</param>
-    /// <exception cref="ArgumentException">A space's vectors do not match the training set's sizes.</exception>
+    /// <exception cref="ArgumentException">The options are invalid (checked first), or a space's vectors do not match the training set's sizes.</exception>
     public static async Task<CandidateRecallReport> RunAsync(Dataset dataset, TrainingSet set, EvaluationTask task,
         IReadOnlyList<RetrievalSpace> spaces, (float[] Vectors, int Dimensions)? similarVectors,
         Func<int, VectorMetric, IVideoVectorIndex> annIndex, CandidateRecallOptions options,
         IProgress<int>? progress = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException("Invalid candidate recall settings:" + Environment.NewLine + string.Join(Environment.NewLine, problems), nameof(options));
+        }
+
         ArgumentNullException.ThrowIfNull(dataset);
         ArgumentNullException.ThrowIfNull(set);
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(spaces);
         ArgumentNullException.ThrowIfNull(annIndex);
-        ArgumentNullException.ThrowIfNull(options);
         var generation = options.Generation.EnsureValid();
         var videos = set.Pairs.Videos;
         var users = set.Pairs.Users;
@@ -59,19 +94,24 @@ public static class CandidateRecallEvaluation
 
         // ANN indexes and their recall against exact search.
         var generators = new List<ICandidateGenerator>();
-        var ann = new List<AnnRecall>();
+        var annRecalls = new List<AnnRecall>();
         foreach (var space in spaces)
         {
             Check(space.VideoVectors, videos.Count, space.Dimensions, space.Source);
             Check(space.UserVectors, users.Count, space.Dimensions, space.Source);
             var table = new VideoVectorTable(videos, space.VideoVectors, space.Dimensions);
             var (index, seconds) = await BuildAsync(annIndex(space.Dimensions, space.Metric), table, catalogue, cancellationToken).ConfigureAwait(false);
-            var (exact, _) = await BuildAsync(new ExactVectorIndex(space.Dimensions, space.Metric, videos.Count), table, catalogue, cancellationToken).ConfigureAwait(false);
-            var recall = await AnnRecallAsync(index, exact, space, task.EvaluatedUsers, options.AnnK, cancellationToken).ConfigureAwait(false);
-            ann.Add(new AnnRecall(space.Source, index.Engine, videos.Count, space.Dimensions, Math.Min(options.AnnK, videos.Count), task.EvaluatedUsers.Length, recall, seconds));
             var userVectors = space.UserVectors;
             var d = space.Dimensions;
-            generators.Add(new AnnCandidateGenerator(space.Source, index, r => users.TryGetIndex(r.UserId, out var u) ? userVectors.AsMemory(u * d, d) : null));
+            var bias = space.VideoBias is { } b ? Enumerable.Range(0, videos.Count).ToDictionary(v => videos[v], v => b[v], StringComparer.Ordinal) : null;
+            ScoreBias? BiasOf(CandidateRequest r) => bias is null ? null
+                : new ScoreBias(bias, users.TryGetIndex(r.UserId, out var u) ? space.UserBiasWeights?[u] ?? 1 : 0);
+            ReadOnlyMemory<float>? QueryOf(CandidateRequest r) => users.TryGetIndex(r.UserId, out var u) ? userVectors.AsMemory(u * d, d) : null;
+            var generator = new AnnCandidateGenerator(space.Source, index, QueryOf, BiasOf);
+            var oracle = await ExactOracleAsync(space, videos, catalogue, cancellationToken).ConfigureAwait(false);
+            var recall = await AnnRecallAsync(generator, oracle, space, users, task.EvaluatedUsers, options.AnnK, cancellationToken).ConfigureAwait(false);
+            annRecalls.Add(new AnnRecall(space.Source, index.Engine, videos.Count, space.Dimensions, Math.Min(options.AnnK, videos.Count), task.EvaluatedUsers.Length, recall, seconds));
+            generators.Add(generator);
         }
 
         if (similarVectors is { } similar)
@@ -161,9 +201,9 @@ public static class CandidateRecallEvaluation
         latencies.Sort();
         return new CandidateRecallReport(dataset.Name, set.Seed, task.EvaluatedUsers.Length, counts,
             perSource.ToDictionary(s => s.Key, s => s.Value.Select(v => v / n).ToArray(), StringComparer.Ordinal),
-            [.. merged.Select(v => v / n)], ann,
+            [.. merged.Select(v => v / n)], annRecalls,
             share.ToDictionary(s => s.Key, s => s.Value / n, StringComparer.Ordinal),
-            Percentile(latencies, 0.50), Percentile(latencies, 0.99));
+            Percentiles.NearestRank(latencies, 0.50), Percentiles.NearestRank(latencies, 0.99));
     }
 
     private static double Recall(IEnumerable<string> candidates, HashSet<int> relevant, IdIndex videos)
@@ -194,20 +234,47 @@ public static class CandidateRecallEvaluation
         return (index, clock.Elapsed.TotalSeconds);
     }
 
-    private static async Task<double> AnnRecallAsync(IVideoVectorIndex ann, IVideoVectorIndex exact, RetrievalSpace space, int[] users, int k,
-        CancellationToken cancellationToken)
+    /// <summary>Exact search of the space's full score (the bias as one more coordinate each side), and the query of a user.</summary>
+    private static async Task<(IVideoVectorIndex Index, Func<int, ReadOnlyMemory<float>> Query)> ExactOracleAsync(RetrievalSpace space, IdIndex videos,
+        CandidateCatalogue catalogue, CancellationToken cancellationToken)
+    {
+        var d = space.Dimensions;
+        if (space.VideoBias is null)
+        {
+            var (plain, _) = await BuildAsync(new ExactVectorIndex(d, space.Metric, videos.Count), new VideoVectorTable(videos, space.VideoVectors, d), catalogue, cancellationToken).ConfigureAwait(false);
+            return (plain, u => space.UserVectors.AsMemory(u * d, d));
+        }
+
+        var rows = new float[videos.Count * (d + 1)];
+        for (var v = 0; v < videos.Count; v++)
+        {
+            space.VideoVectors.AsSpan(v * d, d).CopyTo(rows.AsSpan(v * (d + 1)));
+            rows[v * (d + 1) + d] = space.VideoBias[v];
+        }
+
+        var (exact, _) = await BuildAsync(new ExactVectorIndex(d + 1, VectorMetric.InnerProduct, videos.Count), new VideoVectorTable(videos, rows, d + 1), catalogue, cancellationToken).ConfigureAwait(false);
+        return (exact, u =>
+        {
+            var q = new float[d + 1];
+            space.UserVectors.AsSpan(u * d, d).CopyTo(q);
+            q[d] = space.UserBiasWeights?[u] ?? 1;
+            return q;
+        });
+    }
+
+    private static async Task<double> AnnRecallAsync(AnnCandidateGenerator generator, (IVideoVectorIndex Index, Func<int, ReadOnlyMemory<float>> Query) oracle,
+        RetrievalSpace space, IdIndex users, int[] evaluated, int k, CancellationToken cancellationToken)
     {
         var total = 0.0;
-        foreach (var u in users)
+        foreach (var u in evaluated)
         {
-            var query = space.UserVectors.AsMemory(u * space.Dimensions, space.Dimensions);
-            var truth = await exact.SearchAsync(query, k, cancellationToken: cancellationToken).ConfigureAwait(false);
-            var found = await ann.SearchAsync(query, k, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var truth = await oracle.Index.SearchAsync(oracle.Query(u), k, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var found = await generator.GenerateAsync(new CandidateRequest { UserId = users[u], Now = DateTimeOffset.UnixEpoch }, k, cancellationToken).ConfigureAwait(false);
             var set = truth.Select(t => t.VideoId).ToHashSet(StringComparer.Ordinal);
             total += truth.Count == 0 ? 1 : (double)found.Count(f => set.Contains(f.VideoId)) / truth.Count;
         }
 
-        return users.Length == 0 ? 0 : total / users.Length;
+        return evaluated.Length == 0 ? 0 : total / evaluated.Length;
     }
 
     private static void Check(float[] vectors, int rows, int dimensions, string source)
@@ -218,6 +285,4 @@ public static class CandidateRecallEvaluation
         }
     }
 
-    private static double Percentile(List<double> sorted, double q) =>
-        sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 }

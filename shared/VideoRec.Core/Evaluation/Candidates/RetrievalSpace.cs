@@ -11,4 +11,7 @@ namespace VideoRec.Core.Evaluation.Candidates;
 /// <param name="VideoVectors">Row-major <c>[videos, dimensions]</c>.</param>
 /// <param name="Dimensions">Vector length.</param>
 /// <param name="Metric">The metric the model scores with.</param>
-public sealed record RetrievalSpace(string Source, float[] UserVectors, float[] VideoVectors, int Dimensions, VectorMetric Metric);
+/// <param name="VideoBias">An additive per-video term of the model's score, <c>[videos]</c> (the two-tower popularity prior), or <c>null</c>.</param>
+/// <param name="UserBiasWeights">Each user's weight of <paramref name="VideoBias"/>, <c>[users]</c>; <c>null</c> means 1.</param>
+public sealed record RetrievalSpace(string Source, float[] UserVectors, float[] VideoVectors, int Dimensions, VectorMetric Metric,
+    float[]? VideoBias = null, float[]? UserBiasWeights = null);
