@@ -65,6 +65,9 @@ public sealed class FeatureAssembler
     /// <summary>The layout of the rows.</summary>
     public ScoringFeatures Layout => _layout;
 
+    /// <summary>The video feature cache it reads.</summary>
+    public VideoFeatureTable Videos => _videos;
+
     /// <summary>Columns per row.</summary>
     public int Features => _features;
 

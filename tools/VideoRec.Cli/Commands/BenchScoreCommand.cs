@@ -4,15 +4,19 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using VideoRec.Cli.Infrastructure;
+using VideoRec.Core.Common;
 using VideoRec.Core.Scoring;
 using VideoRec.Scoring.Model;
 using VideoRec.Scoring.Onnx;
+using VideoRec.Scoring.Serving;
 
 namespace VideoRec.Cli.Commands;
 
 /// <summary>
 /// <c>vrec bench score</c>: the scoring stage for one request of N candidates, feature assembly included (one pass into
-/// a reused buffer, then one ONNX Runtime batch on one thread): p50/p99 latency and bytes allocated per request.
+/// a reused buffer, then one ONNX Runtime batch on one thread): p50/p99 latency and bytes allocated per request; then the
+/// same requests through the serving stage, <see cref="RankerCandidateScorer"/> (pooled assembler, rented matrix, a new
+/// score array per request), as the recommend pipeline calls it.
 /// </summary>
 public static class BenchScoreCommand
 {
@@ -41,6 +45,9 @@ public static class BenchScoreCommand
             var world = ConsoleProgress.Status("Building the synthetic world", () => new SyntheticScoringWorld(parse.GetValue(videos), n, parse.GetValue(embeddings), shape, seed: 17));
             using var scorer = OnnxScorer.Load(RankerOnnxExporter.ExportToBytes(world.Ranker));
             var figures = Measure(world, scorer, n, parse.GetValue(requests), cancellationToken);
+            using var stage = new RankerCandidateScorer(OnnxScorer.Load(RankerOnnxExporter.ExportToBytes(world.Ranker)), world.Videos,
+                (r, _) => ValueTask.FromResult(world.Users[0] with { UserId = r.UserId }));
+            var served = MeasureStage(world, stage, parse.GetValue(requests), cancellationToken);
 
             var table = new Table().Border(TableBorder.Rounded).Title($"Scoring {n:N0} candidates per request ({world.Layout.Count} features, {shape.ToString().ToLowerInvariant()}, one thread)")
                 .AddColumn("Figure").AddColumn(new TableColumn("Value").RightAligned());
@@ -48,6 +55,8 @@ public static class BenchScoreCommand
             table.AddRow("feature assembly p50 / p99 (ms)", $"{figures.AssemblyP50:F3} / {figures.AssemblyP99:F3}");
             table.AddRow("ONNX batch p50 / p99 (ms)", $"{figures.OnnxP50:F3} / {figures.OnnxP99:F3}");
             table.AddRow("bytes allocated per request", figures.BytesPerRequest.ToString("N0", CultureInfo.InvariantCulture));
+            table.AddRow("serving stage (ICandidateScorer) p50 / p99 (ms)", $"{served.P50:F3} / {served.P99:F3}");
+            table.AddRow("serving stage bytes allocated per request", served.BytesPerRequest.ToString("N0", CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
 
             JsonOutput.Write(parse.GetValue(json), new JsonObject
@@ -65,6 +74,9 @@ public static class BenchScoreCommand
                 ["onnx_p50_ms"] = Math.Round(figures.OnnxP50, 4),
                 ["onnx_p99_ms"] = Math.Round(figures.OnnxP99, 4),
                 ["allocated_bytes_per_request"] = Math.Round(figures.BytesPerRequest, 1),
+                ["stage_p50_ms"] = Math.Round(served.P50, 4),
+                ["stage_p99_ms"] = Math.Round(served.P99, 4),
+                ["stage_allocated_bytes_per_request"] = Math.Round(served.BytesPerRequest, 1),
                 ["threads"] = 1,
                 ["processors"] = Environment.ProcessorCount,
             });
@@ -113,5 +125,30 @@ public static class BenchScoreCommand
             Percentile(onnx, 0.5), Percentile(onnx, 0.99), (double)allocated / requests);
     }
 
-    private static double Percentile(double[] sorted, double q) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(q * sorted.Length) - 1)];
+    private static (double P50, double P99, double BytesPerRequest) MeasureStage(SyntheticScoringWorld world, RankerCandidateScorer stage, int requests, CancellationToken cancellationToken)
+    {
+        var total = new double[requests];
+        const int warmUp = 200;
+        long allocated = 0;
+        for (var i = -warmUp; i < requests; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var user = world.Users[(i + warmUp) % world.Users.Length];
+            var list = world.Requests[(i + warmUp) % world.Requests.Length];
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var start = Stopwatch.GetTimestamp();
+            _ = stage.Score(user, list);
+            var end = Stopwatch.GetTimestamp();
+            if (i >= 0)
+            {
+                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+                total[i] = Stopwatch.GetElapsedTime(start, end).TotalMilliseconds;
+            }
+        }
+
+        Array.Sort(total);
+        return (Percentile(total, 0.5), Percentile(total, 0.99), (double)allocated / requests);
+    }
+
+    private static double Percentile(double[] sorted, double q) => Percentiles.NearestRank(sorted, q);
 }
