@@ -54,6 +54,15 @@ public static class EvaluateCommand
         var innerModels = new Option<bool>("--ranker-inner-models") { Description = "With --pipeline: generate and score the evaluated candidates with the ranker's inner retrieval models (no train/serve feature shift) instead of the models trained on the whole training part." };
         var rankerEmbeddings = new Option<bool>("--ranker-embeddings") { Description = "With --pipeline: feed the raw two-tower embeddings to the ranker (only meaningful with --ranker-inner-models: two training runs share no embedding axes)." };
         var listwise = CommonOptions.Range(new Option<double>("--ranker-listwise") { Description = "With --pipeline: weight of the ranker's listwise (per-request softmax cross-entropy) loss term beside the pointwise one.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ListwiseWeight }, 0, 100);
+        var kFold = CommonOptions.Range(new Option<int>("--ranker-kfold") { Description = "With --pipeline: out-of-fold ranker rows; each user's training pairs are dealt into K folds, and each fold's pairs label candidates from WALS and two-tower models trained on the other folds (0: the inner split of --ranker-inner-ratio and --ranker-folds).", DefaultValueFactory = _ => 0 }, 0, 10);
+        var residual = CommonOptions.OneOf(new Option<string>("--ranker-residual") { Description = "With --pipeline: the feature the ranker's relevance logit is a residual on (it starts as that feature's order and learns a correction), or none.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ResidualFeature ?? "none" }, "none", "wals_score", "wals_score_z", "twotower_score", "fused_score");
+        var select = CommonOptions.OneOf(new Option<string>("--ranker-select") { Description = "With --pipeline: what keeps the ranker's epoch on validation: loss (log loss) or ndcg (nDCG@10; with a residual the untrained start competes).", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().EpochSelection == VideoRec.Training.Scoring.RankerEpochSelection.Ndcg ? "ndcg" : "loss" }, "loss", "ndcg");
+        var pointwise = CommonOptions.Range(new Option<double>("--ranker-pointwise") { Description = "With --pipeline: weight of the ranker's pointwise (binary cross-entropy) loss term; 0 leaves only the listwise term.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().PointwiseWeight }, 0, 100);
+        var hidden = new Option<string>("--ranker-hidden") { Description = "With --pipeline: the ranker's hidden layer widths, comma-separated, or none (a linear model).", DefaultValueFactory = _ => string.Join(',', new VideoRec.Training.Scoring.RankerOptions().Hidden) };
+        var learningRate = CommonOptions.Range(new Option<double>("--ranker-learning-rate") { Description = "With --pipeline: the ranker's Adam learning rate.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().LearningRate }, 1e-6, 1);
+        var validationEvery = CommonOptions.Range(new Option<int>("--ranker-validation-every") { Description = "With --pipeline: optimizer steps between the ranker's validation checks within an epoch (0: once per epoch).", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ValidationEvery }, 0, 1_000_000);
+        var patience = CommonOptions.Range(new Option<int>("--ranker-patience") { Description = "With --pipeline: validation checks without improvement before the ranker's training stops.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().Patience }, 1, 1000);
+        var rowsCache = new Option<string?>("--ranker-rows-cache") { Description = "With --pipeline: a folder where each seed's ranker rows are kept and read back on later runs instead of training the inner models again (to compare ranker settings on the same rows)." };
         var epochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs (early stopping on validation Recall@10).", DefaultValueFactory = _ => new TwoTowerOptions().Epochs }, 1, 1000);
         var command = new Command("evaluate", "Train and evaluate every model (WALS, popularity, random, two-tower and the WALS + two-tower blend) on each seed and report the mean and spread; then the cold-start measurements.");
         data.AddTo(command);
@@ -69,6 +78,15 @@ public static class EvaluateCommand
         command.Add(negatives);
         command.Add(innerModels);
         command.Add(rankerEmbeddings);
+        command.Add(kFold);
+        command.Add(residual);
+        command.Add(select);
+        command.Add(pointwise);
+        command.Add(hidden);
+        command.Add(learningRate);
+        command.Add(validationEvery);
+        command.Add(patience);
+        command.Add(rowsCache);
         command.Add(epochs);
         wals.AddTo(command);
         command.Add(json);
@@ -95,7 +113,17 @@ public static class EvaluateCommand
             var factories = TwoTowerEvaluation.Factories(names, walsOptions, () =>
                 new TwoTowerFactory(import.Dataset, titles, MiniLmEmbeddingGenerator.DefaultModelId, MiniLmEmbeddingGenerator.Dimensions, twoTowerOptions));
             var scored = parse.GetValue(pipeline) ? PipelineEvaluation.Add(factories, import.Dataset, titles, walsOptions, twoTowerOptions, request.Relevance,
-                new VideoRec.Training.Scoring.RankerOptions { ListwiseWeight = parse.GetValue(listwise) }, parse.GetValue(innerRatio), parse.GetValue(folds), parse.GetValue(negatives), parse.GetValue(innerModels), parse.GetValue(rankerEmbeddings)) : null;
+                new VideoRec.Training.Scoring.RankerOptions
+                {
+                    ListwiseWeight = parse.GetValue(listwise),
+                    PointwiseWeight = parse.GetValue(pointwise),
+                    Hidden = parse.GetValue(hidden) is "none" or "" ? [] : ListOption.Ints(parse.GetValue(hidden)!, "--ranker-hidden"),
+                    LearningRate = parse.GetValue(learningRate),
+                    ValidationEvery = parse.GetValue(validationEvery),
+                    Patience = parse.GetValue(patience),
+                    ResidualFeature = parse.GetValue(residual) is "none" ? null : parse.GetValue(residual),
+                    EpochSelection = parse.GetValue(select) is "ndcg" ? VideoRec.Training.Scoring.RankerEpochSelection.Ndcg : VideoRec.Training.Scoring.RankerEpochSelection.LogLoss,
+                }, parse.GetValue(innerRatio), parse.GetValue(folds), parse.GetValue(negatives), parse.GetValue(innerModels), parse.GetValue(rankerEmbeddings), parse.GetValue(kFold), parse.GetValue(rowsCache)) : null;
             var report = Run(pairs, options, factories, cancellationToken);
             AnsiConsole.Write(Rendering.Metrics(report));
             var output = report.ToJson();

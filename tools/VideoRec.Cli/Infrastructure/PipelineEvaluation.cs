@@ -24,7 +24,7 @@ public static class PipelineEvaluation
     /// <summary>Appends the two pipeline factories to <paramref name="factories"/> (which must hold the WALS and two-tower factories).</summary>
     /// <exception cref="CliException">WALS or the two-tower is not among the models.</exception>
     public static ScoredPipeline Add(List<IModelFactory> factories, Dataset dataset, IReadOnlyDictionary<string, float[]> titles, WalsOptions wals,
-        TwoTowerOptions twoTower, RelevancePolicy policy, RankerOptions? ranker = null, double innerRatio = 0.9, int folds = 1, int negatives = 100, bool innerModels = false, bool embeddings = false)
+        TwoTowerOptions twoTower, RelevancePolicy policy, RankerOptions? ranker = null, double innerRatio = 0.9, int folds = 1, int negatives = 100, bool innerModels = false, bool embeddings = false, int kFold = 0, string? rowsCache = null)
     {
         var walsFactory = factories.OfType<RememberingFactory>().FirstOrDefault(f => f.Name == "wals");
         var twoTowerFactory = factories.OfType<RememberingFactory>().FirstOrDefault(f => f.Name == "twotower");
@@ -34,7 +34,7 @@ public static class PipelineEvaluation
         }
 
         var pipeline = new ScoredPipeline(dataset, titles, MiniLmEmbeddingGenerator.DefaultModelId, MiniLmEmbeddingGenerator.Dimensions, wals, twoTower,
-            ranker ?? new RankerOptions(), new CandidateGenerationOptions { FreshWindow = FreshWindow }, policy, walsFactory, twoTowerFactory) { InnerRatio = innerRatio, LabelFolds = folds, NegativesPerUser = negatives, EvaluateWithInnerModels = innerModels, IncludeEmbeddings = embeddings };
+            ranker ?? new RankerOptions(), new CandidateGenerationOptions { FreshWindow = FreshWindow }, policy, walsFactory, twoTowerFactory) { InnerRatio = innerRatio, LabelFolds = folds, NegativesPerUser = negatives, EvaluateWithInnerModels = innerModels, IncludeEmbeddings = embeddings, KFold = kFold, RowsCache = rowsCache };
         factories.Add(new MergedCandidatesFactory(pipeline));
         factories.Add(new ScoredPipelineFactory(pipeline));
         return pipeline;
@@ -43,7 +43,9 @@ public static class PipelineEvaluation
     /// <summary>Prints the ranker comparison and the calibration table, and returns the <c>pipeline</c> JSON node.</summary>
     public static JsonObject Report(ScoredPipeline pipeline, JsonObject models)
     {
-        var comparison = new Table().Border(TableBorder.Rounded).Title($"Ranker on validation (held-in {1 - pipeline.InnerRatio:P0} of each user's training pairs as labels, {ScoredPipeline.ValidationShare:P0} of users, every candidate)")
+        var comparison = new Table().Border(TableBorder.Rounded).Title(pipeline.KFold >= 2
+                ? $"Ranker on validation ({pipeline.KFold} out-of-fold parts of each user's training pairs as labels, {ScoredPipeline.ValidationShare:P0} of users, every candidate)"
+                : $"Ranker on validation (held-in {1 - pipeline.InnerRatio:P0} of each user's training pairs as labels, {ScoredPipeline.ValidationShare:P0} of users, every candidate)")
             .AddColumn("Seed").AddColumn("Architecture").AddColumn(new TableColumn("nDCG@10").RightAligned()).AddColumn(new TableColumn("log loss").RightAligned())
             .AddColumn(new TableColumn("AUC").RightAligned()).AddColumn(new TableColumn("epoch").RightAligned()).AddColumn("kept");
         var runs = new JsonArray();
@@ -54,10 +56,10 @@ public static class PipelineEvaluation
             {
                 var kept = r.Architecture == run.Ranker.Weights.Architecture;
                 comparison.AddRow(run.Seed.ToString(CultureInfo.InvariantCulture), r.Architecture.ToString().ToLowerInvariant(), F(r.Ndcg), F(r.LogLoss), F(r.Auc),
-                    r.BestEpoch.ToString(CultureInfo.InvariantCulture), kept ? "[bold]yes[/]" : "");
+                    r.BestEpoch.ToString("0.##", CultureInfo.InvariantCulture), kept ? "[bold]yes[/]" : "");
                 architectures[r.Architecture.ToString().ToLowerInvariant()] = new JsonObject
                 {
-                    ["ndcg"] = R(r.Ndcg), ["log_loss"] = R(r.LogLoss), ["auc"] = R(r.Auc), ["best_epoch"] = r.BestEpoch,
+                    ["ndcg"] = R(r.Ndcg), ["log_loss"] = R(r.LogLoss), ["auc"] = R(r.Auc), ["best_epoch"] = Math.Round(r.BestEpoch, 3),
                 };
             }
 

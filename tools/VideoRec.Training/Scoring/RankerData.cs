@@ -45,6 +45,53 @@ public sealed record RankerData(float[] Rows, int Features, float[] Relevance, f
             [.. parts.SelectMany(p => p.Watch)], [.. parts.SelectMany(p => p.Weight)], [.. starts]);
     }
 
+    /// <summary>Writes the rows in a small binary format (little-endian: features, rows, groups, then the arrays) that <see cref="Load"/> reads.</summary>
+    public void Save(string path)
+    {
+        Validate();
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(Features);
+        writer.Write(Count);
+        writer.Write(Groups);
+        foreach (var array in new[] { Rows, Relevance, Watch, Weight })
+        {
+            writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(array.AsSpan()));
+        }
+
+        writer.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(GroupStarts.AsSpan()));
+    }
+
+    /// <summary>Reads rows written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is truncated or inconsistent.</exception>
+    public static RankerData Load(string path)
+    {
+        try
+        {
+            using var reader = new BinaryReader(File.OpenRead(path));
+            var features = reader.ReadInt32();
+            var count = reader.ReadInt32();
+            var groups = reader.ReadInt32();
+            float[] Floats(long n)
+            {
+                var a = new float[n];
+                reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(a.AsSpan()));
+                return a;
+            }
+
+            var rows = Floats((long)count * features);
+            var (relevance, watch, weight) = (Floats(count), Floats(count), Floats(count));
+            var starts = new int[groups + 1];
+            reader.BaseStream.ReadExactly(System.Runtime.InteropServices.MemoryMarshal.AsBytes(starts.AsSpan()));
+            var data = new RankerData(rows, features, relevance, watch, weight, starts);
+            data.Validate();
+            return data;
+        }
+        catch (Exception e) when (e is EndOfStreamException or ArgumentException or OverflowException)
+        {
+            throw new InvalidDataException($"The ranker rows in '{path}' are unreadable: {e.Message}", e);
+        }
+    }
+
     /// <summary>Checks that lengths agree.</summary>
     /// <exception cref="ArgumentException">They do not.</exception>
     public void Validate()

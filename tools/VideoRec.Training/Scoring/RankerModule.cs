@@ -28,7 +28,16 @@ public sealed class RankerModule : nn.Module
     /// <param name="hidden">Hidden widths.</param>
     /// <param name="crossLayers">Cross layers (DCN only).</param>
     /// <param name="generator">Seeded generator.</param>
-    public RankerModule(RankerArchitecture architecture, ScoringFeatures features, NormalizationStats normalization, IReadOnlyList<int> hidden, int crossLayers, Generator generator)
+    /// <param name="residualColumn">
+    /// A column (such as <c>wals_score</c>) the relevance logit starts from: its wide weight starts at
+    /// <paramref name="residualWeight"/> and the deep part's output layer at 0, so the untrained ranker orders every
+    /// request exactly as that column does and training learns a correction to it (a residual). <c>null</c>: the usual
+    /// random initialisation with the wide part at 0.
+    /// </param>
+    /// <param name="residualWeight">Starting wide weight of <paramref name="residualColumn"/> (per standardised unit).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="residualColumn"/> is outside the row.</exception>
+    public RankerModule(RankerArchitecture architecture, ScoringFeatures features, NormalizationStats normalization, IReadOnlyList<int> hidden, int crossLayers, Generator generator,
+        int? residualColumn = null, float residualWeight = 1f)
         : base("ranker")
     {
         Architecture = architecture;
@@ -57,6 +66,15 @@ public sealed class RankerModule : nn.Module
         using (no_grad())
         {
             _wide.weight!.zero_();
+            if (residualColumn is { } column)
+            {
+                ArgumentOutOfRangeException.ThrowIfNegative(column, nameof(residualColumn));
+                ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(column, f, nameof(residualColumn));
+                using var weight = ((double)residualWeight).ToScalar();
+                _wide.weight![0, column].fill_(weight);
+                _head.weight!.zero_();
+                _head.bias!.zero_();
+            }
         }
 
         register_module("wide", _wide);

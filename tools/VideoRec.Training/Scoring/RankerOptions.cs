@@ -26,6 +26,13 @@ public sealed record RankerOptions
     /// <summary>Adam weight decay (L2). Default 1e-5.</summary>
     public double WeightDecay { get; init; } = 1e-5;
 
+    /// <summary>
+    /// Weight of the pointwise binary cross-entropy of the relevance head (the calibrated probability). With 0 only the
+    /// listwise term (<see cref="ListwiseWeight"/>, which must then be positive) trains the relevance logit, so it orders
+    /// requests but its level is not a probability. Default 1.
+    /// </summary>
+    public double PointwiseWeight { get; init; } = 1;
+
     /// <summary>Weight of the watch-fraction head's loss (0 trains only the relevance head). Default 0.25.</summary>
     public double WatchLossWeight { get; init; } = 0.25;
 
@@ -35,6 +42,34 @@ public sealed record RankerOptions
     /// within a request rather than the level across requests. 0 turns it off. Default 0.
     /// </summary>
     public double ListwiseWeight { get; init; }
+
+    /// <summary>
+    /// The feature block (width 1) the relevance logit is a residual on, such as <c>wals_score</c>: the ranker starts as
+    /// that column's order (<see cref="RankerModule"/>) and learns a correction. <c>null</c> starts from a random network.
+    /// Default <c>null</c>.
+    /// </summary>
+    public string? ResidualFeature { get; init; }
+
+    /// <summary>Starting logit weight of <see cref="ResidualFeature"/> per standardised unit. Default 1.</summary>
+    public float ResidualWeight { get; init; } = 1f;
+
+    /// <summary>
+    /// What picks the kept epoch on validation: <see cref="RankerEpochSelection.LogLoss"/> (the lowest weighted log loss)
+    /// or <see cref="RankerEpochSelection.Ndcg"/> (the best nDCG@10, log loss breaking ties; with a
+    /// <see cref="ResidualFeature"/> the untrained start, epoch 0, competes too). Checked every epoch or every
+    /// <see cref="ValidationEvery"/> steps, with <see cref="Patience"/>. Default log loss.
+    /// </summary>
+    public RankerEpochSelection EpochSelection { get; init; } = RankerEpochSelection.LogLoss;
+
+    /// <summary>
+    /// Optimizer steps between validation checks within an epoch (0: once per epoch). Frequent checks trace the path
+    /// away from the start finely, which matters with a <see cref="ResidualFeature"/>: the best model may lie a fraction
+    /// of an epoch from it. Default 0.
+    /// </summary>
+    public int ValidationEvery { get; init; }
+
+    /// <summary>Validation checks without improvement before training stops. Default 2.</summary>
+    public int Patience { get; init; } = 2;
 
     /// <summary>Score weight of the relevance probability. Default 1.</summary>
     public float RelevanceWeight { get; init; } = 1f;
@@ -52,9 +87,10 @@ public sealed record RankerOptions
     /// <exception cref="ArgumentException">A value is out of range; the message names it.</exception>
     public void Validate()
     {
-        if (Architectures.Count == 0 || Hidden.Any(h => h < 1) || CrossLayers < 0 || Epochs < 1 || BatchSize < 1 || !(LearningRate > 0) || WeightDecay < 0 || WatchLossWeight < 0 || ListwiseWeight < 0)
+        if (Architectures.Count == 0 || Hidden.Any(h => h < 1) || CrossLayers < 0 || Epochs < 1 || BatchSize < 1 || !(LearningRate > 0) || WeightDecay < 0 || WatchLossWeight < 0 || ListwiseWeight < 0
+            || ValidationEvery < 0 || Patience < 1 || PointwiseWeight < 0 || PointwiseWeight + ListwiseWeight <= 0 || !float.IsFinite(ResidualWeight) || (ResidualFeature is not null && string.IsNullOrWhiteSpace(ResidualFeature)))
         {
-            throw new ArgumentException("Ranker options: at least one architecture, hidden widths ≥ 1, cross layers ≥ 0, epochs and batch size ≥ 1, a positive learning rate, non-negative weight decay and watch loss weight.");
+            throw new ArgumentException("Ranker options: at least one architecture, hidden widths ≥ 1, cross layers ≥ 0, epochs and batch size ≥ 1, a positive learning rate, non-negative weight decay and watch loss weight, non-negative validation interval, patience ≥ 1, non-negative pointwise and listwise weights not both 0, a finite residual weight and a non-blank residual feature.");
         }
 
         if (!(RelevanceWeight >= 0 && WatchWeight >= 0 && RelevanceWeight + WatchWeight > 0))
@@ -62,4 +98,14 @@ public sealed record RankerOptions
             throw new ArgumentException("Ranker options: the score weights must be non-negative and not both 0.");
         }
     }
+}
+
+/// <summary>How the ranker's training keeps an epoch.</summary>
+public enum RankerEpochSelection
+{
+    /// <summary>The lowest validation log loss.</summary>
+    LogLoss,
+
+    /// <summary>The best validation nDCG@10.</summary>
+    Ndcg,
 }

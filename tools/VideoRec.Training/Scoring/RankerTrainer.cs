@@ -11,8 +11,8 @@ namespace VideoRec.Training.Scoring;
 /// <param name="Ndcg">Mean nDCG@10 over validation requests (rows ranked by relevance probability).</param>
 /// <param name="LogLoss">Weighted validation log loss of the relevance head.</param>
 /// <param name="Auc">Validation ROC AUC of the relevance head.</param>
-/// <param name="BestEpoch">The epoch kept (lowest validation log loss).</param>
-public sealed record RankerCandidateResult(RankerArchitecture Architecture, double Ndcg, double LogLoss, double Auc, int BestEpoch);
+/// <param name="BestEpoch">The epoch kept (see <see cref="RankerOptions.EpochSelection"/>); fractional when checked within epochs, 0 for the untrained residual start.</param>
+public sealed record RankerCandidateResult(RankerArchitecture Architecture, double Ndcg, double LogLoss, double Auc, double BestEpoch);
 
 /// <summary>The chosen ranker and what the comparison found.</summary>
 /// <param name="Weights">The chosen architecture's weights (best epoch).</param>
@@ -119,11 +119,12 @@ public static class RankerTrainer
         // while LibTorch still reads it (see TowerModule).
         using var watchLossWeight = options.WatchLossWeight.ToScalar();
         using var listwiseWeight = options.ListwiseWeight.ToScalar();
+        using var pointwiseWeight = options.PointwiseWeight.ToScalar();
         var w = tensor(weight, [n]);
         var y = tensor(relevance, [n]);
         var logits = module.Forward(tensor(rows, [n, f]));
         var relevant = logits.select(1, 0);
-        var loss = nn.functional.binary_cross_entropy_with_logits(relevant, y, w, reduction: nn.Reduction.Sum) / w.sum();
+        var loss = nn.functional.binary_cross_entropy_with_logits(relevant, y, w, reduction: nn.Reduction.Sum) / w.sum() * pointwiseWeight;
         if (options.WatchLossWeight > 0)
         {
             loss = loss + nn.functional.binary_cross_entropy_with_logits(logits.select(1, 1), tensor(watch, [n]), w, reduction: nn.Reduction.Sum) / w.sum() * watchLossWeight;
@@ -160,28 +161,70 @@ public static class RankerTrainer
         optimizer.step();
     }
 
-    private static (RankerWeights Weights, int Epoch, float[] Probabilities) FitOne(RankerArchitecture architecture, ScoringFeatures features, NormalizationStats normalization,
+    private static (RankerWeights Weights, double Epoch, float[] Probabilities) FitOne(RankerArchitecture architecture, ScoringFeatures features, NormalizationStats normalization,
         RankerData train, RankerData validation, RankerOptions options, CancellationToken cancellationToken)
     {
         torch.manual_seed(Seeds.Derive(options.Seed, 11));
         using var generator = new Generator((ulong)Seeds.Derive(options.Seed, 12 + (int)architecture));
-        using var module = new RankerModule(architecture, features, normalization, options.Hidden, options.CrossLayers, generator);
+        int? residual = null;
+        if (options.ResidualFeature is { } name)
+        {
+            var block = features[name];
+            if (block.Width != 1)
+            {
+                throw new ArgumentException($"The residual feature '{name}' has {block.Width} columns; it must have one.");
+            }
+
+            residual = block.Offset;
+        }
+
+        using var module = new RankerModule(architecture, features, normalization, options.Hidden, options.CrossLayers, generator, residual, options.ResidualWeight);
         using var optimizer = optim.Adam(module.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
         var random = new Random(Seeds.Derive(options.Seed, 13 + (int)architecture));
         var groups = Enumerable.Range(0, train.Groups).ToArray();
-        var f = train.Features;
         RankerWeights? best = null;
         float[]? bestProbabilities = null;
         var bestLoss = double.PositiveInfinity;
-        var bestEpoch = 0;
+        var bestNdcg = double.NegativeInfinity;
+        var bestEpoch = 0.0;
         var patience = 0;
-        for (var epoch = 1; epoch <= options.Epochs && patience < 2; epoch++)
+        var byNdcg = options.EpochSelection == RankerEpochSelection.Ndcg;
+        var stepsPerEpoch = 0;
+
+        // One validation check: keeps the model when it is the best so far; false once patience has run out.
+        bool Check(double epoch)
+        {
+            module.eval();
+            var probabilities = Predict(module, validation);
+            module.train();
+            var validationLoss = ScoringMetrics.LogLoss(probabilities, validation.Relevance, validation.Weight);
+            var ndcg = byNdcg ? ScoringMetrics.GroupNdcg(probabilities, validation.Relevance, validation.GroupStarts, 10) : 0;
+            var better = byNdcg
+                ? ndcg > bestNdcg + 1e-9 || (Math.Abs(ndcg - bestNdcg) <= 1e-9 && validationLoss < bestLoss)
+                : validationLoss < bestLoss - 1e-6;
+            if (better)
+            {
+                bestLoss = validationLoss;
+                bestNdcg = ndcg;
+                best = module.ToWeights(options.RelevanceWeight, options.WatchWeight);
+                bestProbabilities = probabilities;
+                bestEpoch = epoch;
+                patience = 0;
+                return true;
+            }
+
+            return ++patience < options.Patience;
+        }
+
+        var going = residual is null || !byNdcg || Check(0);
+        for (var epoch = 1; epoch <= options.Epochs && going; epoch++)
         {
             // Batches of whole groups (requests), shuffled, about BatchSize rows each, so the listwise term sees whole lists.
             random.Shuffle(groups);
             module.train();
             var g = 0;
-            while (g < groups.Length)
+            var step = 0;
+            while (g < groups.Length && going)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var batch = new List<int>();
@@ -195,22 +238,17 @@ public static class RankerTrainer
                 }
 
                 Step(module, optimizer, train, batch, bounds, options);
+                step++;
+                if (options.ValidationEvery > 0 && step % options.ValidationEvery == 0 && g < groups.Length)
+                {
+                    going = Check(epoch - 1 + (stepsPerEpoch > 0 ? (double)step / stepsPerEpoch : 0.5));
+                }
             }
 
-            module.eval();
-            var probabilities = Predict(module, validation);
-            var validationLoss = ScoringMetrics.LogLoss(probabilities, validation.Relevance, validation.Weight);
-            if (validationLoss < bestLoss - 1e-6)
+            stepsPerEpoch = step;
+            if (going)
             {
-                bestLoss = validationLoss;
-                best = module.ToWeights(options.RelevanceWeight, options.WatchWeight);
-                bestProbabilities = probabilities;
-                bestEpoch = epoch;
-                patience = 0;
-            }
-            else
-            {
-                patience++;
+                going = Check(epoch);
             }
         }
 

@@ -65,6 +65,22 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
     /// </summary>
     public int LabelFolds { get; init; } = 1;
 
+    /// <summary>
+    /// Out-of-fold rows (cross-fitting): with K ≥ 2, each user's training pairs are dealt into K folds
+    /// (<see cref="Splitter.KFold"/>); for each fold WALS and the two-tower are trained on the other K − 1 and the
+    /// fold's relevant pairs label the candidates, so every training pair labels exactly once, with retrieval models
+    /// that read (K − 1)/K of the data; validation users' rows come from every fold. Replaces
+    /// <see cref="InnerRatio"/> and <see cref="LabelFolds"/>. 0 (default) keeps the inner split.
+    /// </summary>
+    public int KFold { get; init; }
+
+    /// <summary>
+    /// A folder where each seed's training and validation rows are kept and, when present, read back instead of
+    /// training the inner models again (for comparing ranker settings on the same rows). The file names carry the seed,
+    /// the fold settings, the negatives and the layout fingerprint. <c>null</c> (default): no cache.
+    /// </summary>
+    public string? RowsCache { get; init; }
+
     /// <summary>Share of users whose rows validate the ranker.</summary>
     public const double ValidationShare = 0.1;
 
@@ -118,39 +134,26 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
         new Random(Seeds.Derive(set.Seed, 22)).Shuffle(users);
         var validationCount = Math.Max(1, (int)Math.Round(users.Length * ValidationShare));
         var validationSet = users[..validationCount].ToHashSet();
-        var trainParts = new List<RankerData>();
-        RankerData? validationRows = null;
+        RankerData trainRows, validation;
         OfflineRequests? firstFold = null;
-        for (var fold = 0; fold < LabelFolds; fold++)
+        var key = $"{dataset.Name}-seed{set.Seed}-{(KFold >= 2 ? $"kfold{KFold}" : $"inner{InnerRatio:0.###}x{LabelFolds}")}-neg{NegativesPerUser}-{features.Fingerprint}";
+        (string Train, string Validation)? cached = RowsCache is null || EvaluateWithInnerModels ? null : (Train: Path.Combine(RowsCache, key + ".train.bin"), Validation: Path.Combine(RowsCache, key + ".validation.bin"));
+        if (cached is { } files && File.Exists(files.Train) && File.Exists(files.Validation))
         {
-            var inner = Splitter.Stratified(set.Split.Train, InnerRatio, Seeds.Derive(set.Seed, 21 + 100 * fold));
-            var matrix = new FeedbackMatrixBuilder(policy, FeedbackWeights.Default).Build(table.Users.Count, table.Videos.Count, inner.Train, set.DurationSeconds);
-            var innerSet = new TrainingSet(table, inner, matrix, set.DurationSeconds, fold == 0 ? set.Seed : Seeds.Derive(set.Seed, 25 + fold));
-            progress?.Report($"seed {set.Seed}, fold {fold + 1}: inner WALS");
-            var innerWals = ((WalsRecommender)new WalsFactory(wals).Train(innerSet, cancellationToken)).Model;
-            progress?.Report($"seed {set.Seed}, fold {fold + 1}: inner two-tower");
-            var innerFactory = new TwoTowerFactory(dataset, titles, textModel, textDimensions, twoTower);
-            var innerTt = (EmbeddingRecommender)innerFactory.Train(innerSet, cancellationToken);
-            innerFactory.Last?.Model.Dispose();
-
-            progress?.Report($"seed {set.Seed}, fold {fold + 1}: ranker rows");
-            var innerRequests = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation);
-            if (fold == 0 && EvaluateWithInnerModels)
+            progress?.Report($"seed {set.Seed}: ranker rows from {RowsCache}");
+            (trainRows, validation) = (RankerData.Load(files.Train), RankerData.Load(files.Validation));
+        }
+        else
+        {
+            (trainRows, validation, firstFold) = BuildRows(set, features, validationSet, cancellationToken);
+            if (cached is { } write)
             {
-                firstFold = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation, set.Split.Train);
-            }
-            var labelled = Labels(inner.Test, set.DurationSeconds, table.Users.Count);
-            var trainUsers = labelled.Keys.Where(u => !validationSet.Contains(u)).Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
-            trainParts.Add(RankerRows.Build(innerRequests, trainUsers, NegativesPerUser, Seeds.Derive(set.Seed, 23 + 100 * fold), cancellationToken));
-            if (fold == 0)
-            {
-                var validationUsers = labelled.Keys.Where(validationSet.Contains).Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
-                validationRows = RankerRows.Build(innerRequests, validationUsers, null, Seeds.Derive(set.Seed, 24), cancellationToken);
+                Directory.CreateDirectory(RowsCache!);
+                trainRows.Save(write.Train);
+                validation.Save(write.Validation);
             }
         }
 
-        var trainRows = RankerData.Concat(trainParts);
-        var validation = validationRows!;
         progress?.Report($"seed {set.Seed}: ranker training");
         var result = RankerTrainer.Fit(features, trainRows, validation, ranker with { Seed = set.Seed }, cancellationToken);
 
@@ -199,6 +202,48 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
                 [CandidateSources.TwoTower] = ColumnNdcg(validation, features.Offset("twotower_score"), 1),
                 ["merged"] = ColumnNdcg(validation, features.Offset("merged_log_position"), -1),
             });
+    }
+
+    /// <summary>The ranker's training and validation rows of one split (inner splits or out-of-fold parts, see <see cref="KFold"/>).</summary>
+    private (RankerData Train, RankerData Validation, OfflineRequests? FirstFold) BuildRows(TrainingSet set, ScoringFeatures features, HashSet<int> validationSet, CancellationToken cancellationToken)
+    {
+        var table = set.Pairs;
+        OfflineRequests? firstFold = null;
+        var trainParts = new List<RankerData>();
+        var validationParts = new List<RankerData>();
+        var splits = KFold >= 2
+            ? Splitter.KFold(set.Split.Train, KFold, Seeds.Derive(set.Seed, 21))
+            : [.. Enumerable.Range(0, LabelFolds).Select(fold => Splitter.Stratified(set.Split.Train, InnerRatio, Seeds.Derive(set.Seed, 21 + 100 * fold)))];
+        for (var fold = 0; fold < splits.Length; fold++)
+        {
+            var inner = splits[fold];
+            var matrix = new FeedbackMatrixBuilder(policy, FeedbackWeights.Default).Build(table.Users.Count, table.Videos.Count, inner.Train, set.DurationSeconds);
+            var innerSet = new TrainingSet(table, inner, matrix, set.DurationSeconds, fold == 0 ? set.Seed : Seeds.Derive(set.Seed, 25 + fold));
+            progress?.Report($"seed {set.Seed}, fold {fold + 1}: inner WALS");
+            var innerWals = ((WalsRecommender)new WalsFactory(wals).Train(innerSet, cancellationToken)).Model;
+            progress?.Report($"seed {set.Seed}, fold {fold + 1}: inner two-tower");
+            var innerFactory = new TwoTowerFactory(dataset, titles, textModel, textDimensions, twoTower);
+            var innerTt = (EmbeddingRecommender)innerFactory.Train(innerSet, cancellationToken);
+            innerFactory.Last?.Model.Dispose();
+
+            progress?.Report($"seed {set.Seed}, fold {fold + 1}: ranker rows");
+            var innerRequests = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation);
+            if (fold == 0 && EvaluateWithInnerModels)
+            {
+                firstFold = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation, set.Split.Train);
+            }
+
+            var labelled = Labels(inner.Test, set.DurationSeconds, table.Users.Count);
+            var trainUsers = labelled.Keys.Where(u => !validationSet.Contains(u)).Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
+            trainParts.Add(RankerRows.Build(innerRequests, trainUsers, NegativesPerUser, Seeds.Derive(set.Seed, 23 + 100 * fold), cancellationToken));
+            if (fold == 0 || KFold >= 2)
+            {
+                var validationUsers = labelled.Keys.Where(validationSet.Contains).Order().Select(u => (u, (IReadOnlyDictionary<int, float>)labelled[u])).ToArray();
+                validationParts.Add(RankerRows.Build(innerRequests, validationUsers, null, Seeds.Derive(set.Seed, 24 + 100 * fold), cancellationToken));
+            }
+        }
+
+        return (RankerData.Concat(trainParts), RankerData.Concat(validationParts), firstFold);
     }
 
     private static double ColumnNdcg(RankerData rows, int column, float sign)
