@@ -108,3 +108,56 @@ public sealed class RankerServingTests : IDisposable
         }
     }
 }
+
+public sealed class PlattScalingTests
+{
+    [Fact]
+    public void Platt_scaling_fixes_an_overconfident_ranker_keeps_its_order_and_is_folded_into_the_onnx_graph()
+    {
+        // Labels drawn from p = σ(x) on a column x ~ N(0, 1); the ranker's logit is 4x + 1, too sharp and shifted.
+        var layout = new ScoringFeatures(new ScoringFeatureSettings());
+        var f = layout.Count;
+        var column = layout.Offset("wals_score");
+        var random = new Random(9);
+        const int n = 4000;
+        var rows = new float[n * f];
+        var labels = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            var x = (float)(Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble()));
+            rows[i * f + column] = x;
+            labels[i] = random.NextDouble() < 1 / (1 + Math.Exp(-x)) ? 1 : 0;
+        }
+
+        var validation = new RankerData(rows, f, labels, new float[n], [.. Enumerable.Repeat(1f, n)], [0, n]);
+        var head = new float[2 * f];
+        head[column] = 4;
+        var weights = new RankerWeights(RankerArchitecture.Mlp, layout, new NormalizationStats(new float[f], [.. Enumerable.Repeat(1f, f)]), [], [],
+            new DenseLayer(head, [1, 0]), new DenseLayer(new float[2 * f], [0, 0]), 1, 0);
+        using var before = OnnxScorer.Load(RankerOnnxExporter.ExportToBytes(weights));
+        var raw = new float[n];
+        before.Score(rows, n, raw);
+
+        var (calibrated, probabilities) = RankerTrainer.PlattScale(weights, raw, validation);
+
+        // The fit recovers a ≈ 1/4 and b ≈ −1/4 (logit x): weight 1 on the column, bias ≈ 0.
+        Assert.InRange(calibrated.Head.Weight[column], 0.85, 1.15);
+        Assert.InRange(calibrated.Head.Bias[0], -0.15, 0.15);
+        Assert.True(ScoringMetrics.LogLoss(probabilities, labels) < ScoringMetrics.LogLoss(raw, labels) - 0.05);
+        using var after = OnnxScorer.Load(RankerOnnxExporter.ExportToBytes(calibrated));
+        var served = new float[n];
+        after.Score(rows, n, served);
+        // Where the raw probability is not saturated in float32 (its logit is recoverable), the graph outputs the calibrated one.
+        var unsaturated = Enumerable.Range(0, n).Where(i => raw[i] is > 1e-3f and < 1 - 1e-3f).ToArray();
+        Assert.True(unsaturated.Length > n * 0.8);
+        var gap = unsaturated.Max(i => Math.Abs(served[i] - probabilities[i]));
+        Assert.True(gap < 1e-4, $"the graph should output the calibrated probability (largest gap {gap})");
+        // Order kept where the raw probability is not saturated (near 0 or 1 float32 sigmoids are not even monotone).
+        var order = unsaturated.OrderBy(i => raw[i]).ToArray();
+        for (var k = 1; k < order.Length; k++)
+        {
+            // Rows whose raw probabilities tie in float32 (saturated at 0 or 1) may be in any order.
+            Assert.True(raw[order[k]] == raw[order[k - 1]] || served[order[k]] >= served[order[k - 1]] - 1e-6f, $"calibration must keep the order: raw {raw[order[k - 1]]} → {served[order[k - 1]]}, raw {raw[order[k]]} → {served[order[k]]}");
+        }
+    }
+}

@@ -63,6 +63,7 @@ public static class EvaluateCommand
         var validationEvery = CommonOptions.Range(new Option<int>("--ranker-validation-every") { Description = "With --pipeline: optimizer steps between the ranker's validation checks within an epoch (0: once per epoch).", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ValidationEvery }, 0, 1_000_000);
         var patience = CommonOptions.Range(new Option<int>("--ranker-patience") { Description = "With --pipeline: validation checks without improvement before the ranker's training stops.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().Patience }, 1, 1000);
         var rowsCache = new Option<string?>("--ranker-rows-cache") { Description = "With --pipeline: a folder where each seed's ranker rows are kept and read back on later runs instead of training the inner models again (to compare ranker settings on the same rows)." };
+        var residualWeight = CommonOptions.Range(new Option<double>("--ranker-residual-weight") { Description = "With --pipeline and --ranker-residual: the residual feature's starting logit weight per standardised unit (the sharpness of the start).", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ResidualWeight }, 0.01, 1000);
         var epochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs (early stopping on validation Recall@10).", DefaultValueFactory = _ => new TwoTowerOptions().Epochs }, 1, 1000);
         var command = new Command("evaluate", "Train and evaluate every model (WALS, popularity, random, two-tower and the WALS + two-tower blend) on each seed and report the mean and spread; then the cold-start measurements.");
         data.AddTo(command);
@@ -85,6 +86,7 @@ public static class EvaluateCommand
         command.Add(hidden);
         command.Add(learningRate);
         command.Add(validationEvery);
+        command.Add(residualWeight);
         command.Add(patience);
         command.Add(rowsCache);
         command.Add(epochs);
@@ -120,6 +122,7 @@ public static class EvaluateCommand
                     Hidden = parse.GetValue(hidden) is "none" or "" ? [] : ListOption.Ints(parse.GetValue(hidden)!, "--ranker-hidden"),
                     LearningRate = parse.GetValue(learningRate),
                     ValidationEvery = parse.GetValue(validationEvery),
+                    ResidualWeight = (float)parse.GetValue(residualWeight),
                     Patience = parse.GetValue(patience),
                     ResidualFeature = parse.GetValue(residual) is "none" ? null : parse.GetValue(residual),
                     EpochSelection = parse.GetValue(select) is "ndcg" ? VideoRec.Training.Scoring.RankerEpochSelection.Ndcg : VideoRec.Training.Scoring.RankerEpochSelection.LogLoss,

@@ -71,6 +71,12 @@ public sealed record RankerOptions
     /// <summary>Validation checks without improvement before training stops. Default 2.</summary>
     public int Patience { get; init; } = 2;
 
+    /// <summary>
+    /// Platt-scale the kept ranker's relevance logit on the validation rows (a and b folded into the exported weights,
+    /// order unchanged), so the probability is calibrated even when the listwise term alone trained it. Default true.
+    /// </summary>
+    public bool PlattScaling { get; init; } = true;
+
     /// <summary>Score weight of the relevance probability. Default 1.</summary>
     public float RelevanceWeight { get; init; } = 1f;
 

@@ -76,7 +76,124 @@ public static class RankerTrainer
             }
         }
 
+        if (options.PlattScaling)
+        {
+            (best, bestProbabilities) = PlattScale(best!, bestProbabilities!, validation);
+        }
+
         return new RankerTrainingResult(best!, results, ScoringMetrics.Calibration(bestProbabilities!, validation.Relevance));
+    }
+
+    /// <summary>
+    /// Platt scaling (Platt 1999): fits p = σ(a·z + b) to the validation labels by Newton's method on the weighted log
+    /// loss, z being the kept ranker's relevance logit, and folds a and b into the relevance rows of the head and the wide
+    /// part, so the exported graph outputs the calibrated probability. With a ≤ 0 (no usable fit) the ranker is returned
+    /// unchanged. a &gt; 0 keeps every request's order.
+    /// </summary>
+    /// <returns>The calibrated weights and their validation probabilities.</returns>
+    public static (RankerWeights Weights, float[] Probabilities) PlattScale(RankerWeights weights, float[] probabilities, RankerData validation)
+    {
+        var n = probabilities.Length;
+        var z = new double[n];
+        for (var i = 0; i < n; i++)
+        {
+            var p = Math.Clamp((double)probabilities[i], 1e-7, 1 - 1e-7);
+            z[i] = Math.Log(p / (1 - p));
+        }
+
+        // Newton's method from the prior log-odds (a = 0), each step halved until the loss does not rise.
+        double positives = 0, total = 0;
+        for (var i = 0; i < n; i++)
+        {
+            positives += validation.Weight[i] * validation.Relevance[i];
+            total += validation.Weight[i];
+        }
+
+        double a = 0, b = Math.Log((positives + 1) / (total - positives + 1));
+        double Loss(double sa, double sb)
+        {
+            var sum = 0.0;
+            for (var i = 0; i < n; i++)
+            {
+                var t = sa * z[i] + sb;
+                // log(1 + e^t) − y·t, computed stably.
+                sum += validation.Weight[i] * ((t > 0 ? t + Math.Log(1 + Math.Exp(-t)) : Math.Log(1 + Math.Exp(t))) - validation.Relevance[i] * t);
+            }
+
+            return sum;
+        }
+
+        var loss = Loss(a, b);
+        for (var iteration = 0; iteration < 100; iteration++)
+        {
+            double ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
+            for (var i = 0; i < n; i++)
+            {
+                var w = validation.Weight[i];
+                var q = 1 / (1 + Math.Exp(-(a * z[i] + b)));
+                var r = w * (q - validation.Relevance[i]);
+                var c = w * Math.Max(q * (1 - q), 1e-12);
+                ga += r * z[i];
+                gb += r;
+                haa += c * z[i] * z[i];
+                hab += c * z[i];
+                hbb += c;
+            }
+
+            var det = haa * hbb - hab * hab;
+            if (!(Math.Abs(det) > 1e-12))
+            {
+                break;
+            }
+
+            var da = (hbb * ga - hab * gb) / det;
+            var db = (haa * gb - hab * ga) / det;
+            var step = 1.0;
+            var next = Loss(a - da, b - db);
+            while (next > loss && step > 1e-6)
+            {
+                step /= 2;
+                next = Loss(a - step * da, b - step * db);
+            }
+
+            a -= step * da;
+            b -= step * db;
+            var improvement = loss - next;
+            loss = next;
+            if (Math.Abs(step * da) + Math.Abs(step * db) < 1e-9 || improvement < 1e-10 * Math.Max(1, Math.Abs(loss)))
+            {
+                break;
+            }
+        }
+
+        if (!(a > 0) || !double.IsFinite(b))
+        {
+            return (weights, probabilities);
+        }
+
+        var head = weights.Head with { Weight = [.. weights.Head.Weight], Bias = [.. weights.Head.Bias] };
+        var wide = weights.Wide with { Weight = [.. weights.Wide.Weight], Bias = [.. weights.Wide.Bias] };
+        for (var j = 0; j < head.In; j++)
+        {
+            head.Weight[j] = (float)(a * head.Weight[j]);
+        }
+
+        head.Bias[0] = (float)(a * head.Bias[0] + b);
+        for (var j = 0; j < wide.In; j++)
+        {
+            wide.Weight[j] = (float)(a * wide.Weight[j]);
+        }
+
+        wide.Bias[0] = (float)(a * wide.Bias[0]);
+        var calibrated = weights with { Head = head, Wide = wide };
+        calibrated.Validate();
+        var scaled = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            scaled[i] = (float)(1 / (1 + Math.Exp(-(a * z[i] + b))));
+        }
+
+        return (calibrated, scaled);
     }
 
     /// <summary>Relevance probabilities of <paramref name="data"/> under <paramref name="module"/>.</summary>
