@@ -7,6 +7,7 @@ using VideoRec.Api;
 using VideoRec.Core.Embeddings;
 using VideoRec.Core.Ingestion;
 using VideoRec.Core.Serving;
+using VideoRec.Core.Serving.Recommend;
 using VideoRec.Local;
 
 namespace VideoRec.Host;
@@ -42,6 +43,18 @@ public sealed record LocalHostOptions
     /// <summary>Contract limits of ingestion.</summary>
     public IngestionOptions Ingestion { get; init; } = new();
 
+    /// <summary>How often a model folder's <c>CURRENT</c> file is checked for a new version to swap in. Default 10 seconds.</summary>
+    public TimeSpan ModelCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Limits of k; <c>null</c> for the defaults.</summary>
+    public ServingOptions? Serving { get; init; }
+
+    /// <summary>Candidate generation, stage budgets and re-ranking; <c>null</c> for the defaults.</summary>
+    public ServingModelOptions? Pipeline { get; init; }
+
+    /// <summary>More serving registrations (such as a two-tower loader or a scorer), applied before the recommend path is registered.</summary>
+    public Action<IServiceCollection>? ConfigureServing { get; init; }
+
     /// <summary>Registers a different queue (for example Azure Storage) instead of the SQLite queue table; <c>null</c> keeps SQLite.</summary>
     public Action<IServiceCollection>? ConfigureQueue { get; init; }
 }
@@ -64,7 +77,14 @@ public static class LocalHost
         // A failed start (such as a port in use) is reported once by the caller, not also as a host log dump.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-        builder.Services.AddSingleton<IModelBundleProvider>(new FixedModelBundleProvider(bundle));
+        var provider = new SwappableModelBundleProvider(bundle);
+        builder.Services.AddSingleton(provider);
+        builder.Services.AddSingleton<IModelBundleProvider>(provider);
+        if (File.Exists(Path.Combine(options.ModelPath, "CURRENT")))
+        {
+            builder.Services.AddHostedService(sp => new ModelFolderWatchService(options.ModelPath, provider, sp.GetRequiredService<ServingModelHost>(),
+                options.ModelCheckInterval, sp.GetRequiredService<ILogger<ModelFolderWatchService>>()));
+        }
         if (options.DatabasePath is { } database)
         {
             builder.Services.AddSqliteFeatureStore(database, includeQueue: options.ConfigureQueue is null);
@@ -91,7 +111,9 @@ public static class LocalHost
             }
         }
 
-        builder.Services.AddRecommendationServing();
+        builder.Services.AddEmbeddedVectorIndexes();
+        options.ConfigureServing?.Invoke(builder.Services);
+        builder.Services.AddRecommendationServing(options.Serving, options.Pipeline);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

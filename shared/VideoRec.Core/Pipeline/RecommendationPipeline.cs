@@ -32,11 +32,11 @@ public sealed record PipelineResult(RerankResult Page, CandidateSet? Candidates,
 /// </summary>
 /// <param name="candidates">Candidate generation.</param>
 /// <param name="scorer">The scoring stage.</param>
-/// <param name="videos">Re-ranking facts of a video by id (catalogue, integrity flags, statistics).</param>
+/// <param name="videos">Re-ranking facts of a video by id (catalogue, integrity flags, statistics); <c>null</c> for an unknown video (left out and reported).</param>
 /// <param name="fallback">The candidates to serve when generation yields nothing (such as popular in the user's region).</param>
 /// <param name="options">Stage budgets (validated: an <see cref="ArgumentException"/> names every bad setting).</param>
 /// <param name="rerank">Re-ranking settings.</param>
-public sealed class RecommendationPipeline(CandidateGenerationPipeline candidates, ICandidateScorer scorer, Func<string, RerankVideo> videos,
+public sealed class RecommendationPipeline(CandidateGenerationPipeline candidates, ICandidateScorer scorer, Func<string, RerankVideo?> videos,
     Func<CandidateRequest, IReadOnlyList<Candidate>> fallback, PipelineOptions options, RerankOptions rerank)
 {
     private static readonly FusedScoreScorer Fused = new();

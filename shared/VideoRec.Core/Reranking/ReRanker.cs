@@ -80,12 +80,12 @@ public static class ReRanker
         return new RerankResult(items, removed, allServed);
     }
 
-    /// <summary>Whether a video counts as new (for exploration): recently uploaded or seldom shown.</summary>
+    /// <summary>Whether a video counts as new (for exploration): recently uploaded, or seldom shown according to known statistics.</summary>
     public static bool IsNew(RerankVideo video, DateTimeOffset now, RerankOptions options)
     {
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(options);
-        return video.Impressions < options.NewVideoImpressions ||
+        return (video.HasStatistics && video.Impressions < options.NewVideoImpressions) ||
             video.UploadedAt is { } at && now - at <= options.NewVideoWindow && at <= now;
     }
 

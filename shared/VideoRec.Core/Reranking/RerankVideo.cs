@@ -27,6 +27,12 @@ public sealed record RerankVideo
     /// <summary>Content embedding (such as the title embedding or the video-tower vector) for near-duplicate detection and diversity; empty when unknown.</summary>
     public ReadOnlyMemory<float> Embedding { get; init; }
 
+    /// <summary>
+    /// Whether the statistics below were read (default <c>true</c>). A video whose statistics are unknown (served from
+    /// the bundle alone, before the first activity read) is not "seldom shown": only a recent upload makes it new.
+    /// </summary>
+    public bool HasStatistics { get; init; } = true;
+
     /// <summary>Times shown to anyone.</summary>
     public long Impressions { get; init; }
 

@@ -13,7 +13,7 @@ namespace VideoRec.Local.Sqlite;
 /// batch or none of it.
 /// </summary>
 /// <param name="database">The database.</param>
-public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
+public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore, VideoRec.Core.Serving.Recommend.IActivityFeed
 {
     private static readonly JsonSerializerOptions Json = StoreJson.Default.Options;
 
@@ -321,6 +321,49 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
 
         return (VideoStatistics?)statistics;
     }));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<VideoStatistics>> ReadVideoStatisticsAsync(DateTimeOffset hourlyFrom, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<VideoStatistics>>(database.Run(connection =>
+        {
+            var all = new Dictionary<string, VideoStatistics>(StringComparer.Ordinal);
+            using (var counters = Command(connection, null,
+                "SELECT video_id, impressions, clicks, views, likes, dislikes, shares, comments, watch_ms, completions FROM video_statistics;"))
+            using (var reader = counters.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var id = reader.GetString(0);
+                    all[id] = new VideoStatistics
+                    {
+                        VideoId = id,
+                        Impressions = reader.GetInt64(1),
+                        Clicks = reader.GetInt64(2),
+                        Views = reader.GetInt64(3),
+                        Likes = reader.GetInt64(4),
+                        Dislikes = reader.GetInt64(5),
+                        Shares = reader.GetInt64(6),
+                        Comments = reader.GetInt64(7),
+                        WatchMilliseconds = reader.GetInt64(8),
+                        Completions = reader.GetInt64(9),
+                    };
+                }
+            }
+
+            var fromHour = hourlyFrom == DateTimeOffset.MinValue ? long.MinValue : hourlyFrom.ToUnixTimeMilliseconds() / 3_600_000;
+            using var hours = Command(connection, null, "SELECT video_id, hour, views FROM video_hours WHERE hour >= $from;", ("$from", fromHour));
+            using var rows = hours.ExecuteReader();
+            while (rows.Read())
+            {
+                if (all.TryGetValue(rows.GetString(0), out var statistics))
+                {
+                    statistics.HourlyViews[rows.GetInt64(1)] = rows.GetInt64(2);
+                }
+            }
+
+            return all.Values.ToList();
+        }));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<IngestEvent>> GetUserEventsAsync(string userId, CancellationToken cancellationToken) =>
