@@ -327,13 +327,13 @@ public static class ReRanker
                 foreach (var w in pool.Skip(window.Count).Take(step))
                 {
                     var similarity = 0.0;
-                    if (lambda < 1 && !w.Candidate.Video.Embedding.IsEmpty)
+                    if (lambda < 1 && !w.Candidate.Video.DiversityEmbedding.IsEmpty)
                     {
                         foreach (var c in chosen)
                         {
-                            if (!c.Candidate.Video.Embedding.IsEmpty)
+                            if (!c.Candidate.Video.DiversityEmbedding.IsEmpty)
                             {
-                                similarity = Math.Max(similarity, Cosine(c.Candidate.Video.Embedding.Span, w.Candidate.Video.Embedding.Span));
+                                similarity = Math.Max(similarity, Cosine(c.Candidate.Video.DiversityEmbedding.Span, w.Candidate.Video.DiversityEmbedding.Span));
                             }
                         }
                     }
@@ -361,14 +361,14 @@ public static class ReRanker
             }
 
             chosen.Add(pick);
-            var e = pick.Candidate.Video.Embedding.Span;
+            var e = pick.Candidate.Video.DiversityEmbedding.Span;
             if (!e.IsEmpty && lambda < 1)
             {
                 for (var i = 0; i < window.Count; i++)
                 {
-                    if (!taken[i] && !window[i].Candidate.Video.Embedding.IsEmpty)
+                    if (!taken[i] && !window[i].Candidate.Video.DiversityEmbedding.IsEmpty)
                     {
-                        maxSimilarity[i] = Math.Max(maxSimilarity[i], Cosine(e, window[i].Candidate.Video.Embedding.Span));
+                        maxSimilarity[i] = Math.Max(maxSimilarity[i], Cosine(e, window[i].Candidate.Video.DiversityEmbedding.Span));
                     }
                 }
             }

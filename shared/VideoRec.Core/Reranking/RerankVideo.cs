@@ -33,6 +33,15 @@ public sealed record RerankVideo
     /// </summary>
     public bool HasStatistics { get; init; } = true;
 
+    /// <summary>
+    /// A collaborative vector (such as the video's WALS factors) that diversity (MMR) uses when <see cref="Embedding"/>
+    /// is empty; never used for near-duplicates, since videos watched by the same people are not copies of each other.
+    /// </summary>
+    public ReadOnlyMemory<float> BehaviourEmbedding { get; init; }
+
+    /// <summary>The vector diversity compares: <see cref="Embedding"/>, else <see cref="BehaviourEmbedding"/>.</summary>
+    public ReadOnlyMemory<float> DiversityEmbedding => Embedding.IsEmpty ? BehaviourEmbedding : Embedding;
+
     /// <summary>Times shown to anyone.</summary>
     public long Impressions { get; init; }
 

@@ -126,7 +126,8 @@ public sealed class ServingModel : IDisposable
             Hidden = entry.Hidden,
             Misinformation = entry.Misinformation,
             DuplicateGroup = entry.DuplicateGroup,
-            Embedding = Bundle.Wals.VideoFactors.AsMemory(v * Bundle.Wals.Factors, Bundle.Wals.Factors),
+            // WALS factors measure what people watch together: right for diversity, wrong for spotting copies.
+            BehaviourEmbedding = Bundle.Wals.VideoFactors.AsMemory(v * Bundle.Wals.Factors, Bundle.Wals.Factors),
             HasStatistics = statistics is not null,
             Impressions = statistics?.Impressions ?? 0,
             Clicks = statistics?.Clicks ?? 0,
