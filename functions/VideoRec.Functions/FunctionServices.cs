@@ -2,6 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VideoRec.Api;
+using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.CandidateGeneration.Index;
+using VideoRec.Core.Serving.Recommend;
 using VideoRec.Core.Bundles;
 using VideoRec.Core.Bundles.Publishing;
 using VideoRec.Core.Serving;
@@ -83,6 +86,16 @@ public static class FunctionServices
                 new AzureSearchOptions { Endpoint = new Uri(settings.SearchEndpoint!), IndexName = settings.SearchIndex, Dimensions = settings.SearchDimensions },
                 string.IsNullOrWhiteSpace(settings.SearchApiKey) ? credential.Value : null,
                 string.IsNullOrWhiteSpace(settings.SearchApiKey) ? null : settings.SearchApiKey);
+        }
+
+        // Serving indexes: HNSW built in each instance from the bundle (saved beside it, reopened memory-mapped); with
+        // Azure AI Search, the WALS space is searched there instead, kept in step with the served bundle.
+        services.AddEmbeddedVectorIndexes();
+        if (settings.VectorIndex == "AzureSearch")
+        {
+            services.AddSingleton<IServingIndexProvider>(sp => sp.GetService<IVideoVectorIndex>() is { } search
+                ? new SharedIndexProvider(search, CandidateSources.Wals, sp.GetRequiredService<VideoRec.Local.VectorIndex.EmbeddedServingIndexProvider>())
+                : sp.GetRequiredService<VideoRec.Local.VectorIndex.EmbeddedServingIndexProvider>());
         }
 
         services.AddRecommendationServing();

@@ -1,21 +1,29 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using VideoRec.Core.Serving;
 using VideoRec.Core.Serving.Recommend;
 
 namespace VideoRec.Api;
 
 /// <summary>
-/// The recommend path's background work in either host: builds the served model at start (so the first request does
-/// not pay for index building), then, when an <see cref="IActivityFeed"/> is registered, refreshes the popular,
+/// The recommend path's background work in either host: at start, before the server takes requests, builds the served
+/// model (indexes included) and warms the path up (<see cref="RecommendationHandler.WarmUpAsync"/>); then, when an <see cref="IActivityFeed"/> is registered, refreshes the popular,
 /// trending and fresh lists and the video statistics every <see cref="ServingModelOptions.ActivityRefreshInterval"/>.
 /// </summary>
 /// <param name="services">Resolves the host and the refresher.</param>
 public sealed class ServingBackgroundService(IServiceProvider services) : BackgroundService
 {
     /// <inheritdoc />
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await services.GetRequiredService<ServingModelHost>().EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
+        await services.GetRequiredService<RecommendationHandler>().WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await services.GetRequiredService<ServingModelHost>().EnsureCurrentAsync(stoppingToken).ConfigureAwait(false);
         if (services.GetService<ActivityRefresher>() is { } refresher)
         {
             try

@@ -37,14 +37,15 @@ public static class LocalServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Registers <see cref="EmbeddedServingIndexProvider"/> as the serving model's <see cref="IServingIndexProvider"/>:
+    /// Registers <see cref="EmbeddedServingIndexProvider"/> (as itself and) as the serving model's <see cref="IServingIndexProvider"/>:
     /// exact search up to <paramref name="exactMaxVideos"/> videos, USearch HNSW (saved in the bundle folder, reopened
     /// memory-mapped) above.
     /// </summary>
     public static IServiceCollection AddEmbeddedVectorIndexes(this IServiceCollection services, int exactMaxVideos = 20_000, UsearchIndexOptions? options = null)
     {
-        services.AddSingleton<IServingIndexProvider>(sp => new EmbeddedServingIndexProvider(exactMaxVideos, options,
+        services.AddSingleton(sp => new EmbeddedServingIndexProvider(exactMaxVideos, options,
             sp.GetService<Microsoft.Extensions.Logging.ILogger<EmbeddedServingIndexProvider>>()));
+        services.AddSingleton<IServingIndexProvider>(sp => sp.GetRequiredService<EmbeddedServingIndexProvider>());
         return services;
     }
 

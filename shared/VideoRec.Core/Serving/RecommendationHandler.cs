@@ -194,6 +194,24 @@ public sealed class RecommendationHandler
     }
 
     /// <summary>
+    /// Runs a few requests (a known user of the bundle and a stranger) through the whole path so that the first real
+    /// requests after start do not pay for just-in-time compilation and lazy initialisation against their budgets.
+    /// </summary>
+    /// <param name="cancellationToken">Stops the warm-up.</param>
+    public async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var bundle = _models.Current.Bundle;
+        string[] users = bundle.Users.Count > 0 ? [bundle.Users[0], "warm-up-stranger"] : ["warm-up-stranger"];
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var user in users)
+            {
+                await RecommendAsync(new RecommendQuery { UserId = user, K = _options.DefaultK, Explain = true }, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>
     /// The <paramref name="k"/> videos most similar to <paramref name="videoId"/> by WALS factors. Only videos with at
     /// least one positive training pair take part: the factors of a video nobody watched are noise, so such a query
     /// gets an empty list and such a video is never proposed.

@@ -1,4 +1,5 @@
 using VideoRec.Api.Tests.Functions;
+using VideoRec.Api.Tests.Support;
 using VideoRec.Core.Bundles;
 using VideoRec.Core.CandidateGeneration;
 using VideoRec.Core.Domain;
@@ -32,7 +33,7 @@ public sealed class RecommendationHandlerTests : IDisposable
 
     private static ServingModelOptions Options(Action<ServingModelOptions>? configure = null)
     {
-        var options = new ServingModelOptions { Rerank = new RerankOptions { DiversityLambda = 1 } };
+        var options = TestServing.Generous(o => o.Rerank.DiversityLambda = 1);
         configure?.Invoke(options);
         return options;
     }
