@@ -84,7 +84,11 @@ public sealed class ServingModelBuilder(ServingModelOptions options, IServingInd
                 var similar = tower is not null
                     ? (towerIndex ?? Index(CandidateSources.TwoTower, VectorMetric.InnerProduct, tower.Videos), tower.Videos)
                     : (Index(CandidateSources.Similar, VectorMetric.Cosine, walsTable), walsTable);
-                generators.Add(new SimilarToRecentCandidateGenerator(similar.Item1, similar.Item2, _options.Candidates));
+                var cache = _options.SimilarCacheSeeds > 0
+                    ? new NeighbourCache(similar.Item1, 3 * Math.Max(_options.Candidates.SimilarPerSeed, 1), _options.SimilarCacheSeeds)
+                    : null;
+                generators.Add(new SimilarToRecentCandidateGenerator(similar.Item1, similar.Item2, _options.Candidates, cache,
+                    id => videos.TryGetIndex(id, out var v) ? attributes[v] : null));
             }
 
             ServingModel? model = null;

@@ -28,6 +28,12 @@ public sealed class ServingModelOptions
     /// <summary>Videos in the fallback list served when candidate generation yields nothing. Default 200.</summary>
     public int FallbackCount { get; set; } = 200;
 
+    /// <summary>
+    /// Seeds whose neighbours the similar source keeps (<see cref="CandidateGeneration.Generators.NeighbourCache"/>),
+    /// three times the neighbours per seed each; 0 searches every seed on every request. Default 50,000.
+    /// </summary>
+    public int SimilarCacheSeeds { get; set; } = 50_000;
+
     /// <summary>Every problem, each naming the setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -43,6 +49,11 @@ public sealed class ServingModelOptions
         if (ProfileBudgetMs is < 1 or > 10_000)
         {
             errors.Add($"{nameof(ProfileBudgetMs)} must be 1–10000 ms (found {ProfileBudgetMs}).");
+        }
+
+        if (SimilarCacheSeeds is < 0 or > 10_000_000)
+        {
+            errors.Add($"{nameof(SimilarCacheSeeds)} must be 0–10000000 (found {SimilarCacheSeeds}).");
         }
 
         if (FallbackCount is < 1 or > 10_000)
