@@ -98,6 +98,9 @@ public static class FunctionServices
                 : sp.GetRequiredService<VideoRec.Local.VectorIndex.EmbeddedServingIndexProvider>());
         }
 
+        // Traces and metrics of the recommend pipeline: OTLP when the app sets OTEL_EXPORTER_OTLP_ENDPOINT (such as an
+        // OpenTelemetry collector forwarding to Application Insights), else collected for in-process listeners only.
+        services.AddRecommendTelemetry(string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")) ? TelemetryExporter.None : TelemetryExporter.Otlp);
         services.AddRecommendationServing();
         services.AddIngestion();
         return services;

@@ -46,6 +46,12 @@ public sealed record LocalHostOptions
     /// <summary>How often a model folder's <c>CURRENT</c> file is checked for a new version to swap in. Default 10 seconds.</summary>
     public TimeSpan ModelCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Where OpenTelemetry traces and metrics go. Default none (collected, not exported).</summary>
+    public TelemetryExporter Telemetry { get; init; } = TelemetryExporter.None;
+
+    /// <summary>More tracing set-up (tests add an in-memory exporter); <c>null</c> for none.</summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; init; }
+
     /// <summary>Limits of k; <c>null</c> for the defaults.</summary>
     public ServingOptions? Serving { get; init; }
 
@@ -111,6 +117,7 @@ public static class LocalHost
             }
         }
 
+        builder.Services.AddRecommendTelemetry(options.Telemetry, options.ConfigureTracing);
         builder.Services.AddEmbeddedVectorIndexes();
         options.ConfigureServing?.Invoke(builder.Services);
         builder.Services.AddRecommendationServing(options.Serving, options.Pipeline);

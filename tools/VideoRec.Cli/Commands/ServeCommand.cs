@@ -6,6 +6,7 @@ using VideoRec.Core.Serving;
 using VideoRec.Azure;
 using VideoRec.Azure.Queues;
 using VideoRec.Host;
+using VideoRec.Api;
 
 namespace VideoRec.Cli.Commands;
 
@@ -27,10 +28,16 @@ public static class ServeCommand
             Description = "Use an Azure Storage queue (for example Azurite: UseDevelopmentStorage=true) instead of the SQLite queue table.",
             HelpName = "CONNECTION",
         };
+        var telemetry = CommonOptions.OneOf(new Option<string>("--telemetry")
+        {
+            Description = "Where OpenTelemetry traces and metrics of the recommend pipeline go: none, console, or otlp (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4317).",
+            DefaultValueFactory = _ => "none",
+            HelpName = "EXPORTER",
+        }, "none", "console", "otlp");
         var queueName = new Option<string>("--queue") { Description = "Storage queue name (with --queue-connection).", DefaultValueFactory = _ => "events", HelpName = "NAME" };
         var command = new Command("serve", "Serve the recommendation, ingestion and catalogue API on 127.0.0.1, processing the event queue in the background, until Ctrl+C.")
         {
-            model, port, database, queueConnection, queueName,
+            model, port, database, queueConnection, queueName, telemetry,
         };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
@@ -52,6 +59,7 @@ public static class ServeCommand
                 Port = parse.GetValue(port),
                 DatabasePath = databasePath,
                 ConfigureQueue = configureQueue,
+                Telemetry = parse.GetValue(telemetry) switch { "console" => TelemetryExporter.Console, "otlp" => TelemetryExporter.Otlp, _ => TelemetryExporter.None },
             });
             try
             {
