@@ -8,14 +8,7 @@ public static class TestServing
     /// <summary>Default serving settings with every budget at 10 s.</summary>
     public static ServingModelOptions Generous(Action<ServingModelOptions>? configure = null)
     {
-        var options = new ServingModelOptions { ProfileBudgetMs = 10_000 };
-        options.Pipeline.CandidatesBudgetMs = 10_000;
-        options.Pipeline.ScoringBudgetMs = 10_000;
-        foreach (var source in options.Candidates.Sources.Values)
-        {
-            source.BudgetMs = 10_000;
-        }
-
+        var options = ServingModelOptions.Offline();
         configure?.Invoke(options);
         return options;
     }

@@ -85,7 +85,17 @@ public static class RecommendCommands
         return command;
     }
 
-    private static RecommendationHandler Handler(string modelPath) => new(new FixedModelBundleProvider(ModelBundle.Load(modelPath)), new ServingOptions());
+    /// <summary>The handler over the bundle at <paramref name="modelPath"/>, with offline budgets: a one-shot command wants the answer, not a fallback.</summary>
+    public static RecommendationHandler Handler(string modelPath) => Handler(ModelBundle.Load(modelPath));
+
+    /// <summary>The handler over <paramref name="bundle"/>, with offline budgets.</summary>
+    public static RecommendationHandler Handler(ModelBundle bundle)
+    {
+        var options = Core.Serving.Recommend.ServingModelOptions.Offline();
+        var host = new Core.Serving.Recommend.ServingModelHost(new FixedModelBundleProvider(bundle),
+            new Core.Serving.Recommend.ServingModelBuilder(options, new Core.Serving.Recommend.ExactServingIndexProvider()));
+        return new RecommendationHandler(host, new ServingOptions(), options);
+    }
 
     /// <summary>The value of a handler outcome, or a CLI error that names the option.</summary>
     private static T ValueOrThrow<T>(Outcome<T> outcome, IReadOnlyDictionary<string, string> fieldToOption)

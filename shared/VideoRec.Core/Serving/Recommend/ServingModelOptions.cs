@@ -34,6 +34,25 @@ public sealed class ServingModelOptions
     /// </summary>
     public int SimilarCacheSeeds { get; set; } = 50_000;
 
+    /// <summary>
+    /// Default settings with every time budget (profile, stages, each source) at <paramref name="budgetMs"/>: for tools,
+    /// offline evaluation and tests, where an answer matters more than its latency (a one-shot process also pays for
+    /// just-in-time compilation on its first request).
+    /// </summary>
+    /// <param name="budgetMs">The budget, ms. Default 10,000.</param>
+    public static ServingModelOptions Offline(int budgetMs = 10_000)
+    {
+        var options = new ServingModelOptions { ProfileBudgetMs = budgetMs };
+        options.Pipeline.CandidatesBudgetMs = budgetMs;
+        options.Pipeline.ScoringBudgetMs = budgetMs;
+        foreach (var source in options.Candidates.Sources.Values)
+        {
+            source.BudgetMs = budgetMs;
+        }
+
+        return options;
+    }
+
     /// <summary>Every problem, each naming the setting; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
