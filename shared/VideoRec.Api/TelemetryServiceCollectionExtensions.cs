@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -26,8 +28,8 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>
     /// Registers OpenTelemetry tracing and metrics for the recommend pipeline (<see cref="RecommendTelemetry"/>: a
     /// <c>recommend</c> span with a child per stage; stage and per-source latency histograms, candidate counts per
-    /// source, fallbacks) and ASP.NET Core requests, exported by <paramref name="exporter"/>. Spans and metrics carry
-    /// stage, source, status and counts, never a user id. <paramref name="configure"/> adds to the tracer (tests add an
+    /// source, fallbacks) and ASP.NET Core requests (their path replaced by the route template, since the path holds the
+    /// user id), exported by <paramref name="exporter"/>. Spans and metrics carry stage, source, status and counts, never a user id. <paramref name="configure"/> adds to the tracer (tests add an
     /// in-memory exporter).
     /// </summary>
     public static IServiceCollection AddRecommendTelemetry(this IServiceCollection services, TelemetryExporter exporter = TelemetryExporter.None,
@@ -37,7 +39,18 @@ public static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService("videorec"))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(RecommendTelemetry.Name).AddAspNetCoreInstrumentation(o => o.RecordException = true);
+                tracing.AddSource(RecommendTelemetry.Name).AddAspNetCoreInstrumentation(o =>
+                {
+                    o.RecordException = true;
+                    // The raw path holds the user id: keep the route template instead (query values are redacted by default).
+                    o.EnrichWithHttpResponse = (activity, response) =>
+                    {
+                        if (response.HttpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template })
+                        {
+                            activity.SetTag("url.path", template);
+                        }
+                    };
+                });
                 switch (exporter)
                 {
                     case TelemetryExporter.Console:

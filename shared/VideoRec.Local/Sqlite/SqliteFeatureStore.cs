@@ -366,6 +366,27 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
         }));
 
     /// <inheritdoc />
+    public Task<IReadOnlyList<Video>> ReadFlaggedVideosAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Video>>(database.Run(connection =>
+        {
+            // Flags are written only when set (false and null are left out of the JSON), so a text match finds the candidates.
+            using var query = Command(connection, null,
+                "SELECT json FROM videos WHERE json LIKE '%\"hidden\":true%' OR json LIKE '%\"misinformation\":true%' OR json LIKE '%\"duplicateGroup\":%';");
+            using var reader = query.ExecuteReader();
+            var flagged = new List<Video>();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (JsonSerializer.Deserialize<Video>(reader.GetString(0), Json) is { } video && (video.Hidden || video.Misinformation || video.DuplicateGroup is not null))
+                {
+                    flagged.Add(video);
+                }
+            }
+
+            return flagged;
+        }));
+
+    /// <inheritdoc />
     public Task<IReadOnlyList<IngestEvent>> GetUserEventsAsync(string userId, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<IngestEvent>>(database.Run(connection => UserEvents(connection, null, userId)));
 

@@ -14,6 +14,7 @@ public sealed class RecommendTelemetryHostTests
     {
         var root = Path.Combine(Path.GetTempPath(), "vrec-otel-" + Guid.NewGuid().ToString("N"));
         var exported = new List<Activity>();
+        var port = 0;
         try
         {
             TestData.Train().Save(root);
@@ -32,18 +33,28 @@ public sealed class RecommendTelemetryHostTests
                     exported.Clear(); // the warm-up's spans
                 }
 
+                port = new Uri(LocalHost.Address(app)).Port;
                 var response = await client.GetAsync($"/api/users/{TestData.Alice}/recommendations?k=3");
                 response.EnsureSuccessStatusCode();
                 app.Services.GetRequiredService<TracerProvider>().ForceFlush();
                 await app.StopAsync();
             }
 
-            var recommend = exported.Where(a => a.Source.Name == Core.Pipeline.RecommendTelemetry.Name).ToArray();
+            Activity[] spans;
+            lock (exported)
+            {
+                spans = [.. exported];
+            }
+
+            // This host's port finds its request among the spans other tests' hosts emit meanwhile (sources are process-wide).
+            var request = spans.Single(a => a.Source.Name == "Microsoft.AspNetCore" && Equals(a.GetTagItem("server.port"), port));
+            Assert.Equal("/api/users/{userId}/recommendations", request.GetTagItem("url.path"));
+            var recommend = spans.Where(a => a.Source.Name == Core.Pipeline.RecommendTelemetry.Name && a.TraceId == request.TraceId).ToArray();
             Assert.Equal(["candidates", "recommend", "reranking", "scoring"], recommend.Select(a => a.DisplayName).Order(StringComparer.Ordinal));
             var parent = recommend.Single(a => a.DisplayName == "recommend");
             Assert.All(recommend.Where(a => a != parent), a => Assert.Equal(parent.SpanId, a.ParentSpanId));
-            Assert.Contains(exported, a => a.Source.Name == "Microsoft.AspNetCore" && a.SpanId == parent.ParentSpanId);
-            Assert.DoesNotContain(recommend.SelectMany(a => a.TagObjects), t => t.Value?.ToString()?.Contains(TestData.Alice, StringComparison.Ordinal) == true);
+            Assert.Equal(request.SpanId, parent.ParentSpanId);
+            Assert.DoesNotContain(recommend.Append(request).SelectMany(a => a.TagObjects), t => t.Value?.ToString()?.Contains(TestData.Alice, StringComparison.Ordinal) == true);
         }
         finally
         {

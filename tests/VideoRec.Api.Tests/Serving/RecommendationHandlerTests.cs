@@ -236,6 +236,32 @@ public sealed class RecommendationHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_activity_refresh_reads_flags_and_views_from_the_store()
+    {
+        var store = Store();
+        var handler = Handler(store);
+        await store.UpsertVideoAsync(new Video("v05", "Five") { Misinformation = true }, CancellationToken.None);
+        await store.UpsertVideoAsync(new Video("v07", "Seven") { Hidden = true }, CancellationToken.None);
+        await store.UpsertVideoAsync(new Video("v08", "Eight"), CancellationToken.None);
+        var rules = new IngestionRules(new IngestionOptions(), null);
+        await store.ApplyAsync([.. Enumerable.Range(0, 40).Select(i =>
+            new IngestEvent($"w{i}", $"viewer{i}", "v09", InteractionType.Watch, ServingBundle.Now.AddMinutes(-30)) { Seconds = 60 })], rules, CancellationToken.None);
+        var refresher = new ActivityRefresher(handler.Models, store, Options(), new FixedTimeProvider(ServingBundle.Now));
+
+        Assert.True(await refresher.RefreshAsync(CancellationToken.None));
+        var page = await Page(handler, new RecommendQuery { UserId = "u1", K = 4, Country = "US", Language = "en", Explain = true });
+        var cold = await Page(handler, new RecommendQuery { UserId = "newcomer", K = 10, Country = "US", Language = "en" });
+
+        // v05 (misinformation) and v07 (hidden) are removed although the bundle has them unflagged; v08 is unflagged in both.
+        Assert.Equal(["v01", "v08", "v09", "v10"], Ids(page));
+        Assert.Contains(page.Explain!.Removed, r => r is { VideoId: "v05", Rule: "misinformation" });
+        Assert.Contains(page.Explain.Removed, r => r.VideoId == "v07");
+        Assert.Equal(["v05", "v07"], handler.Models.Current.Flags.Keys.Order(StringComparer.Ordinal));
+        // v09's forty views in the last hour make it trend for a newcomer.
+        Assert.Contains(CandidateSources.Trending, cold.Items.Single(i => i.VideoId == "v09").Sources);
+    }
+
+    [Fact]
     public async Task Every_bad_field_is_named()
     {
         var outcome = await Handler().RecommendAsync(new RecommendQuery

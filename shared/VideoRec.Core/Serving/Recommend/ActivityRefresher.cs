@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace VideoRec.Core.Serving.Recommend;
 
 /// <summary>
-/// Re-reads the activity feed into the served model (popular, trending and fresh lists; per-video statistics). Hosts
+/// Re-reads the activity feed into the served model (popular, trending and fresh lists; per-video statistics; the
+/// catalogue's integrity flags). Hosts
 /// call <see cref="RefreshAsync"/> every <see cref="ServingModelOptions.ActivityRefreshInterval"/> (the local host from
 /// a background service, the function app from the same service on every instance). A failed read keeps the lists
 /// already served.
@@ -29,7 +30,10 @@ public sealed class ActivityRefresher(ServingModelHost models, IActivityFeed fee
         try
         {
             var statistics = await feed.ReadVideoStatisticsAsync(from, cancellationToken).ConfigureAwait(false);
-            models.Current.UpdateActivity(statistics, now);
+            var flagged = await feed.ReadFlaggedVideosAsync(cancellationToken).ConfigureAwait(false);
+            var model = models.Current;
+            model.UpdateFlags(flagged);
+            model.UpdateActivity(statistics, now);
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)

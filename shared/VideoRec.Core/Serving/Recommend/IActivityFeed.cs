@@ -14,4 +14,12 @@ public interface IActivityFeed
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <exception cref="StoreUnavailableException">The store cannot be reached.</exception>
     Task<IReadOnlyList<VideoStatistics>> ReadVideoStatisticsAsync(DateTimeOffset hourlyFrom, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The catalogue entries that carry an integrity flag now (hidden, misinformation) or a duplicate group, so that a
+    /// takedown reaches serving within one refresh instead of waiting for the next model bundle.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="StoreUnavailableException">The store cannot be reached.</exception>
+    Task<IReadOnlyList<Domain.Video>> ReadFlaggedVideosAsync(CancellationToken cancellationToken);
 }

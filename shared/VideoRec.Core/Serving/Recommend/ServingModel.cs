@@ -21,6 +21,7 @@ public sealed class ServingModel : IDisposable
     private readonly int _fallbackCount;
     private readonly float[] _prior;
     private Activity _activity;
+    private IReadOnlyDictionary<string, Domain.Video> _flags = new Dictionary<string, Domain.Video>(StringComparer.Ordinal);
 
     internal ServingModel(ModelBundle bundle, CandidateCatalogue catalogue, IReadOnlyList<IVideoVectorIndex> indexes, ServingModelOptions options,
         Func<ServingModel, ICandidateScorer> scorer, Func<ServingModel, IReadOnlyList<ICandidateGenerator>> generators, IUserEmbedder? twoTower)
@@ -102,9 +103,36 @@ public sealed class ServingModel : IDisposable
         Volatile.Write(ref _activity, new Activity(BuildSnapshot(asOf, views), byId, asOf));
     }
 
-    /// <summary>Copies another version's activity into this one (a new version starts from what the old one last read).</summary>
-    internal void CopyActivityFrom(ServingModel previous) =>
+    /// <summary>
+    /// Replaces the catalogue flags read from the store: a video flagged hidden or misinformation there is removed by
+    /// re-ranking even when this version's bundle has it unflagged, and its duplicate group applies. (Lowering a flag the
+    /// bundle itself carries waits for the next bundle.) Videos outside the bundle are ignored.
+    /// </summary>
+    /// <param name="flagged">Every catalogue entry that now carries a flag or a duplicate group.</param>
+    public void UpdateFlags(IReadOnlyCollection<Domain.Video> flagged)
+    {
+        ArgumentNullException.ThrowIfNull(flagged);
+        var byId = new Dictionary<string, Domain.Video>(StringComparer.Ordinal);
+        foreach (var video in flagged)
+        {
+            if (video?.Id is { } id && Bundle.Videos.TryGetIndex(id, out _))
+            {
+                byId[id] = video;
+            }
+        }
+
+        Volatile.Write(ref _flags, byId);
+    }
+
+    /// <summary>The store's flagged catalogue entries now applied, by video id.</summary>
+    public IReadOnlyDictionary<string, Domain.Video> Flags => Volatile.Read(ref _flags);
+
+    /// <summary>Copies another version's activity and flags into this one (a new version starts from what the old one last read).</summary>
+    internal void CopyActivityFrom(ServingModel previous)
+    {
+        UpdateFlags([.. previous.Flags.Values]);
         UpdateActivity([.. previous.Statistics.Values], previous.ActivityAsOf);
+    }
 
     /// <summary>What re-ranking knows about a video; <c>null</c> for a video outside this version's catalogue.</summary>
     /// <param name="videoId">The video.</param>
@@ -117,15 +145,16 @@ public sealed class ServingModel : IDisposable
 
         var entry = Bundle.Catalogue[v];
         var statistics = Volatile.Read(ref _activity).Statistics.GetValueOrDefault(videoId);
+        var flags = Volatile.Read(ref _flags).GetValueOrDefault(videoId);
         return new RerankVideo
         {
             CreatorId = entry.CreatorId,
             Tags = entry.Tags,
             UploadedAt = entry.UploadedAt,
             AllowedRegions = entry.AllowedRegions,
-            Hidden = entry.Hidden,
-            Misinformation = entry.Misinformation,
-            DuplicateGroup = entry.DuplicateGroup,
+            Hidden = entry.Hidden || flags?.Hidden == true,
+            Misinformation = entry.Misinformation || flags?.Misinformation == true,
+            DuplicateGroup = flags?.DuplicateGroup ?? entry.DuplicateGroup,
             // WALS factors measure what people watch together: right for diversity, wrong for spotting copies.
             BehaviourEmbedding = Bundle.Wals.VideoFactors.AsMemory(v * Bundle.Wals.Factors, Bundle.Wals.Factors),
             HasStatistics = statistics is not null,
