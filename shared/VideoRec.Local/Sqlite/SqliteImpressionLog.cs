@@ -33,9 +33,10 @@ public sealed class SqliteImpressionLog(SqliteDatabase database) : IImpressionLo
         return Task.FromResult(inserted);
     }
 
-    /// <summary>Logs many impressions in one transaction (the simulator's and importers' path); returns how many were new.</summary>
-    /// <exception cref="ArgumentException">An impression is invalid; nothing is stored.</exception>
-    public int LogMany(IReadOnlyList<Impression> impressions)
+    /// <inheritdoc />
+    public Task<int> LogManyAsync(IReadOnlyList<Impression> impressions, CancellationToken cancellationToken) => Task.FromResult(LogMany(impressions));
+
+    private int LogMany(IReadOnlyList<Impression> impressions)
     {
         ArgumentNullException.ThrowIfNull(impressions);
         var rows = impressions.Select(i => (Impression: i.EnsureValid(), Items: JsonSerializer.Serialize(

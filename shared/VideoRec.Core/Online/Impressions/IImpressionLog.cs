@@ -12,6 +12,11 @@ public interface IImpressionLog
     /// <exception cref="ArgumentException">The impression is invalid (<see cref="Impression.Validate"/>); the message names every field.</exception>
     Task<bool> LogAsync(Impression impression, CancellationToken cancellationToken);
 
+    /// <summary>Stores many impressions at once (one transaction where the store has them), skipping request ids already logged.</summary>
+    /// <returns>How many were new.</returns>
+    /// <exception cref="ArgumentException">An impression is invalid; nothing is stored.</exception>
+    Task<int> LogManyAsync(IReadOnlyList<Impression> impressions, CancellationToken cancellationToken);
+
     /// <summary>The impression of <paramref name="requestId"/>, or <c>null</c>.</summary>
     Task<Impression?> GetAsync(string requestId, CancellationToken cancellationToken);
 
