@@ -25,6 +25,7 @@ public static class VrecApp
             EmbedCommands.Evaluate(),
             TagsCommand.Create(),
             EvaluateCandidatesCommand.Create(),
+            SimulateCommand.Create(),
             bench,
         };
     }
