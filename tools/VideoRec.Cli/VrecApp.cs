@@ -26,6 +26,7 @@ public static class VrecApp
             TagsCommand.Create(),
             EvaluateCandidatesCommand.Create(),
             SimulateCommand.Create(),
+            ReportCommand.Create(),
             bench,
         };
     }

@@ -13,6 +13,12 @@ namespace VideoRec.Core.Online;
 public sealed record OnlineMetricsResponse(DateTimeOffset From, DateTimeOffset To, IReadOnlyList<string> GroupBy, double AttributionWindowSeconds,
     IReadOnlyList<OnlineMetricsRow> Groups);
 
+/// <summary>What <see cref="OnlineMetricsHandler.ComputeAsync"/> read and measured.</summary>
+/// <param name="Impressions">The impressions of the range.</param>
+/// <param name="Attribution">Their users' events, attributed.</param>
+/// <param name="Rows">The metrics rows.</param>
+public sealed record OnlineMetricsSnapshot(IReadOnlyList<Impression> Impressions, AttributionResult Attribution, IReadOnlyList<OnlineMetricsRow> Rows);
+
 /// <summary>
 /// The online metrics handler shared by the function and the local host: reads the impressions served in
 /// [<c>from</c>, <c>to</c>), the events of their users up to one attribution window after <c>to</c>, attributes
@@ -68,6 +74,22 @@ public sealed class OnlineMetricsHandler(IImpressionLog log, IFeatureStore store
             return Outcome<OnlineMetricsResponse>.Invalid(errors);
         }
 
+        var measured = await ComputeAsync(start, end, dimensions, cancellationToken).ConfigureAwait(false);
+        return Outcome<OnlineMetricsResponse>.Ok(new OnlineMetricsResponse(start, end, dimensions.Select(MetricsDimensions.Name).ToArray(),
+            attribution.Window.TotalSeconds, measured.Rows));
+    }
+
+    /// <summary>
+    /// Reads, attributes and measures the impressions served in [<paramref name="start"/>, <paramref name="end"/>)
+    /// without the parameter checks of <see cref="GetAsync"/> (for reports over a whole log).
+    /// </summary>
+    /// <param name="start">Start of the served-time range (inclusive).</param>
+    /// <param name="end">End of the range (exclusive).</param>
+    /// <param name="dimensions">Dimensions to group by.</param>
+    /// <param name="cancellationToken">Abandons the work.</param>
+    public async Task<OnlineMetricsSnapshot> ComputeAsync(DateTimeOffset start, DateTimeOffset end, IReadOnlyList<MetricsDimension> dimensions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(dimensions);
         var impressions = await log.ListAsync(start, end, cancellationToken).ConfigureAwait(false);
         var horizon = end + attribution.Window;
         var events = new List<IngestEvent>();
@@ -92,14 +114,13 @@ public sealed class OnlineMetricsHandler(IImpressionLog log, IFeatureStore store
             dissimilarity = (a, b) => JaccardDistance(tags[a], tags[b]);
         }
 
-        var attributed = Attributor.Attribute(impressions, events, attribution).Attributed;
-        var rows = OnlineMetrics.Compute(impressions, attributed, dimensions, new MetricsContext
+        var joined = Attributor.Attribute(impressions, events, attribution);
+        var rows = OnlineMetrics.Compute(impressions, joined.Attributed, dimensions, new MetricsContext
         {
             DurationSeconds = id => durations.TryGetValue(id, out var d) ? d : null,
             Dissimilarity = dissimilarity,
         });
-        return Outcome<OnlineMetricsResponse>.Ok(new OnlineMetricsResponse(start, end, dimensions.Select(MetricsDimensions.Name).ToArray(),
-            attribution.Window.TotalSeconds, rows));
+        return new OnlineMetricsSnapshot(impressions, joined, rows);
     }
 
     /// <summary>1 − |A ∩ B| / |A ∪ B|; two videos without tags are 0 apart (nothing tells them apart).</summary>

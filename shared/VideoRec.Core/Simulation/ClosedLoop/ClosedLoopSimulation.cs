@@ -68,6 +68,7 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
         var state = new LoopState(_world, _options, store, impressionLog);
         var total = _options.Days + 2;
         progress?.Report(new ClosedLoopProgress("warm-up", 0, total));
+        await state.UpsertCatalogueAsync(cancellationToken).ConfigureAwait(false);
         await state.IngestAsync(OrganicHistory.Generate(_world, _options.WarmupDays, Seeds.Derive(_options.Seed, -1)), [], loop: false, cancellationToken).ConfigureAwait(false);
 
         var assignment = new ExperimentAssignment(new ExperimentOptions
@@ -209,6 +210,20 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
 
         /// <summary>Per user, the next event sequence number (event ids stay unique across days).</summary>
         public int[] Sequence { get; }
+
+        /// <summary>Puts the world's catalogue into the store (durations and tags serve completions and diversity there).</summary>
+        public async Task UpsertCatalogueAsync(CancellationToken cancellationToken)
+        {
+            if (_store is null)
+            {
+                return;
+            }
+
+            foreach (var video in _world.Videos)
+            {
+                await _store.UpsertVideoAsync(_catalogue[video.Id], cancellationToken).ConfigureAwait(false);
+            }
+        }
 
         public DailyModels Train(DateTimeOffset asOf) =>
             DailyModels.Train(_world, _catalogue, _candidateCatalogue, _interactions, _views, asOf, _options.Wals, Generation());
