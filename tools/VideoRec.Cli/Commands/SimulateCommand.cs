@@ -101,10 +101,11 @@ public static class SimulateCommand
 
     private static void Print(ClosedLoopResult result, double seconds)
     {
+        // The main figures; every figure is in --json.
         var baseline = result.Arms[0];
         var table = new Table().Border(TableBorder.Rounded)
             .Title($"simulate: {result.Users:N0} users × {result.Videos:N0} videos × {result.Days} days");
-        foreach (var column in new[] { "arm", "users", "lists", "CTR [95% CI]", $"Δ CTR vs {baseline.Name}", "watch s/user [95% CI]", "completion rate", "likes/1k", "dislikes/1k", "coverage", "intra-list diversity", "true relevance" })
+        foreach (var column in new[] { "arm", "CTR", "95% CI", $"vs {baseline.Name}", "watch s/user", "95% CI", "compl.", "cover.", "ILD" })
         {
             table.AddColumn(new TableColumn(Markup.Escape(column)).RightAligned());
         }
@@ -112,15 +113,23 @@ public static class SimulateCommand
         foreach (var a in result.Arms)
         {
             table.AddRow(
-                Markup.Escape(a.Name), a.Users.ToString("N0", CultureInfo.InvariantCulture), a.Requests.ToString("N0", CultureInfo.InvariantCulture),
-                $"{a.Ctr:P2} [[{a.CtrLow:P2}, {a.CtrHigh:P2}]]",
-                a == baseline ? "—" : Relative(a.Ctr, baseline.Ctr),
-                $"{a.WatchSecondsPerUser:N0} [[{a.WatchSecondsPerUserLow:N0}, {a.WatchSecondsPerUserHigh:N0}]]",
-                $"{a.CompletionRate:P1}", $"{a.LikesPerThousand:F1}", $"{a.DislikesPerThousand:F1}", $"{a.Coverage:P1}",
-                a.IntraListDiversity is { } d ? $"{d:F3}" : "—", $"{a.MeanRelevance:F3}");
+                Markup.Escape(a.Name), $"{a.Ctr:P2}", $"{a.CtrLow:P2}–{a.CtrHigh:P2}", a == baseline ? "—" : Relative(a.Ctr, baseline.Ctr),
+                $"{a.WatchSecondsPerUser:N0}", $"{a.WatchSecondsPerUserLow:N0}–{a.WatchSecondsPerUserHigh:N0}",
+                $"{a.CompletionRate:P0}", $"{a.Coverage:P0}", a.IntraListDiversity is { } d ? $"{d:F2}" : "—");
         }
 
-        AnsiConsole.Write(table);
+        // Redirected output reports 80 columns: widen while writing the table so rows do not wrap, then restore.
+        var width = AnsiConsole.Profile.Width;
+        try
+        {
+            AnsiConsole.Profile.Width = Math.Max(width, 140);
+            AnsiConsole.Write(table);
+        }
+        finally
+        {
+            AnsiConsole.Profile.Width = width;
+        }
+
         var ingest = result.Ingestion;
         AnsiConsole.MarkupLine($"{ingest.Events:N0} events validated and applied through the ingestion path ({ingest.EventsPerSecond:N0} events/s), {ingest.Impressions:N0} lists logged; {seconds:F1} s in all.");
     }

@@ -93,7 +93,8 @@ public static class HtmlReport
             }
 
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + w / 2:F1}\" y=\"{height - bottom + 16}\" text-anchor=\"middle\" font-size=\"11\">{Encode(arms[i].Name)}</text>");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + w / 2:F1}\" y=\"{Y(values[i]) - 4:F1}\" text-anchor=\"middle\" font-size=\"10\">{Encode(label(values[i]))}</text>");
+            // The value above the bar and above its error bar.
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{x + w / 2:F1}\" y=\"{Y(Math.Max(values[i], highs[i])) - 4:F1}\" text-anchor=\"middle\" font-size=\"10\">{Encode(label(values[i]))}</text>");
         }
 
         return svg.Append("</svg></figure>\n").ToString();
