@@ -38,6 +38,27 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task An_experiment_file_names_the_arms_their_traffic_and_pipelines()
+    {
+        var experiment = _temp["experiment.json"];
+        File.WriteAllText(experiment, """
+            {"name": "mmr-off", "arms": [
+              {"name": "control", "traffic": 0.5, "pipeline": {"policy": "pipeline"}},
+              {"name": "treatment", "traffic": 0.5, "pipeline": {"policy": "pipeline", "rerank": {"diversityLambda": 1.0, "maxCreatorShare": 1.0}}}
+            ]}
+            """);
+        var jsonPath = _temp["sim.json"];
+
+        await Vrec.SucceedsAsync("simulate", "--users", "80", "--videos", "200", "--topics", "8", "--days", "1", "--warmup-days", "2",
+            "--experiment", experiment, "--json", jsonPath);
+
+        Assert.Equal(["control", "treatment"], Vrec.ReadJson(jsonPath)["arms"]!.AsObject().Select(a => a.Key));
+        File.WriteAllText(experiment, """{"name": "x", "arms": [{"name": "a", "traffic": 0.5}]}""");
+        Assert.Equal("--experiment: Experiment: The Traffic of the arms adds up to 0.5; it must be 1.",
+            await Vrec.FailsWithBadInputAsync("simulate", "--users", "10", "--videos", "20", "--experiment", experiment));
+    }
+
+    [Fact]
     public async Task An_unknown_arm_is_named()
     {
         var message = await Vrec.FailsWithBadInputAsync("simulate", "--users", "10", "--videos", "20", "--arms", "popularity,bandit");

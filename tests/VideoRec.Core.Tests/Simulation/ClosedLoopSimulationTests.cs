@@ -58,6 +58,39 @@ public sealed class ClosedLoopSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Arms_can_be_pipeline_configurations_given_as_data_with_their_own_traffic()
+    {
+        var world = SimulatedWorld.Create(SmallWorld with { Users = 300, Videos = 500 });
+        var experiment = new ExperimentOptions
+        {
+            Name = "exploration-off",
+            Arms =
+            [
+                new ExperimentArm { Name = "control", Traffic = 0.7 },
+                new ExperimentArm { Name = "treatment", Traffic = 0.3, Pipeline = new ArmPipeline { Rerank = new Core.Reranking.RerankOptions { ExplorationShare = 0 } } },
+            ],
+        };
+
+        var result = await new ClosedLoopSimulation(world, TwoArms with { Days = 1, WarmupDays = 2, Experiment = experiment }).RunAsync();
+
+        Assert.Equal(["control", "treatment"], result.Arms.Select(a => a.Name));
+        var assignment = new ExperimentAssignment(experiment);
+        Assert.Equal(world.Users.Count(u => assignment.Assign(u.Id).Name == "treatment"), result.Arm("treatment").Users);
+        Assert.InRange(result.Arm("treatment").Users / 300.0, 0.2, 0.4);
+        Assert.All(result.Arms, a => Assert.True(a.Requests > 0 && a.DegradedRequests == 0));
+    }
+
+    [Fact]
+    public void A_bad_experiment_is_named()
+    {
+        var options = new ClosedLoopOptions { Experiment = new ExperimentOptions { Name = "x", Arms = [new ExperimentArm { Name = "a", Traffic = 0.5 }] } };
+
+        var error = Assert.Throws<ArgumentException>(() => new ClosedLoopSimulation(SimulatedWorld.Create(SmallWorld with { Users = 10, Videos = 20 }), options));
+
+        Assert.Contains("Experiment: The Traffic of the arms adds up to 0.5; it must be 1.", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Bad_settings_are_named()
     {
         var error = Assert.Throws<ArgumentException>(() => new ClosedLoopSimulation(SimulatedWorld.Create(SmallWorld with { Users = 10, Videos = 20 }),

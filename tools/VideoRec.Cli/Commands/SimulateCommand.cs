@@ -1,9 +1,11 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using VideoRec.Cli.Infrastructure;
+using VideoRec.Core.Online;
 using VideoRec.Core.Simulation;
 using VideoRec.Core.Simulation.ClosedLoop;
 using VideoRec.Local.Sqlite;
@@ -29,6 +31,11 @@ public static class SimulateCommand
             DefaultValueFactory = _ => "popularity,wals,pipeline",
             HelpName = "LIST",
         };
+        var experimentFile = new Option<string?>("--experiment")
+        {
+            Description = "A JSON experiment, used instead of --arms: {\"name\", \"arms\": [{\"name\", \"traffic\", \"pipeline\": {\"policy\", \"sources\", \"rerank\"}}]}.",
+            HelpName = "FILE",
+        };
         var topics = CommonOptions.Range(new Option<int>("--topics") { Description = "Latent topics of the world.", DefaultValueFactory = _ => 40 }, 2, 10_000);
         var seed = new Option<int>("--seed") { Description = "Seed of the world; the behaviour's seed derives from it.", DefaultValueFactory = _ => 42 };
         var pageSize = CommonOptions.Range(new Option<int>("--page-size") { Description = "Videos per served list.", DefaultValueFactory = _ => 10 }, 1, 100);
@@ -40,7 +47,7 @@ public static class SimulateCommand
         var json = CommonOptions.Json();
         var command = new Command("simulate", "Run a deterministic closed-loop A/B experiment on a simulated world and report CTR (95% Wilson interval), watch time per user, completions, feedback and catalogue coverage per arm.")
         {
-            users, videos, days, warmup, arms, topics, seed, pageSize, database, json,
+            users, videos, days, warmup, arms, experimentFile, topics, seed, pageSize, database, json,
         };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
@@ -56,6 +63,7 @@ public static class SimulateCommand
                 throw new CliException("--arms: name one or more arms, each once.");
             }
 
+            var experiment = parse.GetValue(experimentFile) is { } file ? ReadExperiment(file) : null;
             var worldOptions = new SimulationOptions { Users = parse.GetValue(users), Videos = parse.GetValue(videos), Topics = parse.GetValue(topics), Seed = parse.GetValue(seed) };
             var loopOptions = new ClosedLoopOptions
             {
@@ -64,7 +72,13 @@ public static class SimulateCommand
                 WarmupDays = parse.GetValue(warmup),
                 PageSize = parse.GetValue(pageSize),
                 Seed = Core.Common.Seeds.Derive(worldOptions.Seed, 10),
+                Experiment = experiment,
             };
+            if (loopOptions.Validate() is { Count: > 0 } problems)
+            {
+                throw new CliException($"--experiment: {problems[0]}");
+            }
+
             var path = parse.GetValue(database);
             var temporary = path is null ? Directory.CreateTempSubdirectory("vrec-simulate-") : null;
             try
@@ -132,6 +146,23 @@ public static class SimulateCommand
 
         var ingest = result.Ingestion;
         AnsiConsole.MarkupLine($"{ingest.Events:N0} events validated and applied through the ingestion path ({ingest.EventsPerSecond:N0} events/s), {ingest.Impressions:N0} lists logged; {seconds:F1} s in all.");
+    }
+
+    private static ExperimentOptions ReadExperiment(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<ExperimentOptions>(File.ReadAllText(path), new JsonSerializerOptions(JsonSerializerDefaults.Web))
+                ?? throw new CliException($"--experiment: {path} holds null.");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new CliException($"--experiment: cannot read {path}: {e.Message}");
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"--experiment: {path} line {e.LineNumber + 1}: {e.Message.Split(" Path:", 2)[0]}");
+        }
     }
 
     private static string Relative(double value, double baseline) =>

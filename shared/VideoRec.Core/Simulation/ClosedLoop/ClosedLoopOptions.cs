@@ -1,4 +1,6 @@
 using VideoRec.Core.Models.Wals;
+using VideoRec.Core.Online;
+using VideoRec.Core.Reranking;
 
 namespace VideoRec.Core.Simulation.ClosedLoop;
 
@@ -8,7 +10,14 @@ namespace VideoRec.Core.Simulation.ClosedLoop;
 /// </summary>
 public sealed record ClosedLoopOptions
 {
-    /// <summary>The arms, by policy name (<see cref="SimulationArms"/>): users are split evenly across them.</summary>
+    /// <summary>
+    /// An experiment whose arms (names, traffic splits, pipeline configurations as data) replace <see cref="Arms"/>;
+    /// <c>null</c> to use <see cref="Arms"/>. Each day trains one model, so <see cref="ArmPipeline.ModelVersion"/> is not
+    /// used (impressions log <c>sim-day-N</c>).
+    /// </summary>
+    public ExperimentOptions? Experiment { get; init; }
+
+    /// <summary>The arms, by built-in name (<see cref="SimulationArms"/>): users are split evenly across them.</summary>
     public IReadOnlyList<string> Arms { get; init; } = [SimulationArms.Popularity, SimulationArms.Wals, SimulationArms.Pipeline];
 
     /// <summary>Days of the experiment, at least 1.</summary>
@@ -36,7 +45,11 @@ public sealed record ClosedLoopOptions
     public IReadOnlyList<string> Validate()
     {
         var errors = new List<string>();
-        if (Arms is null || Arms.Count == 0)
+        if (Experiment is not null)
+        {
+            errors.AddRange(Experiment.Validate().Select(e => $"{nameof(Experiment)}: {e}"));
+        }
+        else if (Arms is null || Arms.Count == 0)
         {
             errors.Add($"{nameof(Arms)} must name at least one arm.");
         }
@@ -75,6 +88,19 @@ public sealed record ClosedLoopOptions
 
         return errors;
     }
+
+    /// <summary>The experiment that runs: <see cref="Experiment"/>, or the built-in <see cref="Arms"/> split evenly under <see cref="ExperimentName"/>.</summary>
+    public ExperimentOptions ToExperiment() => Experiment ?? new ExperimentOptions
+    {
+        Name = ExperimentName,
+        Arms = Arms.Select((a, i) => new ExperimentArm
+        {
+            Name = a,
+            // Even shares that add up to exactly 1.
+            Traffic = i == Arms.Count - 1 ? 1 - (Arms.Count - 1) * Math.Round(1.0 / Arms.Count, 6) : Math.Round(1.0 / Arms.Count, 6),
+            Pipeline = SimulationArms.Configuration(a),
+        }).ToList(),
+    };
 }
 
 /// <summary>The policies a simulated arm can serve with.</summary>
@@ -94,4 +120,15 @@ public static class SimulationArms
 
     /// <summary>Every arm name.</summary>
     public static IReadOnlyList<string> All { get; } = [Popularity, Wals, Pipeline, PipelineNoDiversity];
+
+    /// <summary>The pipeline configuration of a built-in arm (the no-diversity arm turns MMR and the creator cap off).</summary>
+    /// <exception cref="ArgumentException">Not a built-in arm.</exception>
+    public static ArmPipeline Configuration(string arm) => arm switch
+    {
+        Popularity => new ArmPipeline { Policy = ArmPolicies.Popularity },
+        Wals => new ArmPipeline { Policy = ArmPolicies.Wals },
+        Pipeline => new ArmPipeline { Policy = ArmPolicies.Pipeline },
+        PipelineNoDiversity => new ArmPipeline { Policy = ArmPolicies.Pipeline, Rerank = new RerankOptions { DiversityLambda = 1, MaxCreatorShare = 1, MaxPerTag = 0 } },
+        _ => throw new ArgumentException($"Unknown arm '{arm}'; the arms are {string.Join(", ", All)}.", nameof(arm)),
+    };
 }

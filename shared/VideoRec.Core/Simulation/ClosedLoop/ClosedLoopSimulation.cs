@@ -54,11 +54,6 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
         SimilarPerSeed = 30,
     };
 
-    /// <summary>The re-ranking settings of an arm: the defaults, with MMR and the creator cap off for <c>pipeline-no-diversity</c>.</summary>
-    public static RerankOptions Rerank(string arm) => arm == SimulationArms.PipelineNoDiversity
-        ? new RerankOptions { DiversityLambda = 1, MaxCreatorShare = 1, MaxPerTag = 0 }
-        : new RerankOptions();
-
     /// <summary>Runs the experiment.</summary>
     /// <param name="progress">Receives a report per stage, or <c>null</c>.</param>
     /// <param name="cancellationToken">Stops between requests.</param>
@@ -71,16 +66,8 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
         await state.UpsertCatalogueAsync(cancellationToken).ConfigureAwait(false);
         await state.IngestAsync(OrganicHistory.Generate(_world, _options.WarmupDays, Seeds.Derive(_options.Seed, -1)), [], loop: false, cancellationToken).ConfigureAwait(false);
 
-        var assignment = new ExperimentAssignment(new ExperimentOptions
-        {
-            Name = _options.ExperimentName,
-            Arms = _options.Arms.Select((a, i) => new ExperimentArm
-            {
-                Name = a,
-                // Even shares that add up to exactly 1.
-                Traffic = i == _options.Arms.Count - 1 ? 1 - (_options.Arms.Count - 1) * Math.Round(1.0 / _options.Arms.Count, 6) : Math.Round(1.0 / _options.Arms.Count, 6),
-            }).ToList(),
-        });
+        var experiment = _options.ToExperiment();
+        var assignment = new ExperimentAssignment(experiment);
         var armOf = _world.Users.Select(u => assignment.Assign(u.Id).Name).ToArray();
 
         for (var day = 0; day < _options.Days; day++)
@@ -88,7 +75,7 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
             progress?.Report(new ClosedLoopProgress($"day {day + 1}", day + 1, total));
             var dayStart = _world.Options.Start + TimeSpan.FromDays(_options.WarmupDays + day);
             var models = state.Train(dayStart);
-            var servers = _options.Arms.ToDictionary(a => a, a => state.Server(a, models, dayStart), StringComparer.Ordinal);
+            var servers = experiment.Arms.ToDictionary(a => a.Name, a => state.Server(a, models, dayStart), StringComparer.Ordinal);
             var events = new List<IngestEvent>();
             var impressions = new List<Impression>();
             for (var u = 0; u < _world.Users.Count; u++)
@@ -121,7 +108,7 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
         }
 
         progress?.Report(new ClosedLoopProgress("metrics", total, total));
-        return state.Measure(armOf);
+        return state.Measure(armOf, experiment.Arms.Select(a => a.Name).ToArray());
     }
 
     private static int Poisson(Random random, double mean)
@@ -346,14 +333,15 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
             }
         }
 
-        public Server Server(string arm, DailyModels models, DateTimeOffset dayStart)
+        public Server Server(ExperimentArm experimentArm, DailyModels models, DateTimeOffset dayStart)
         {
             var k = _options.PageSize;
-            switch (arm)
+            var arm = experimentArm.Name;
+            switch (experimentArm.Pipeline.Policy)
             {
-                case SimulationArms.Popularity:
+                case ArmPolicies.Popularity:
                     return (u, _, _, _) => Task.FromResult(Popular(u, models, k));
-                case SimulationArms.Wals:
+                case ArmPolicies.Wals:
                     var scores = new float[models.Videos.Count];
                     return (u, _, _, _) =>
                     {
@@ -367,7 +355,7 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
                         return Task.FromResult<IReadOnlyList<ImpressionItem>>(top.Select((s, i) => new ImpressionItem(_world.Videos[s.Index].Id, i, s.Score, [CandidateSources.Wals])).ToArray());
                     };
                 default:
-                    var pipeline = Pipeline(arm, models, dayStart);
+                    var pipeline = Pipeline(experimentArm.Pipeline, models);
                     return async (u, now, seed, cancellationToken) =>
                     {
                         var user = _world.Users[u];
@@ -422,9 +410,14 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
             return items;
         }
 
-        private RecommendationPipeline Pipeline(string arm, DailyModels models, DateTimeOffset dayStart)
+        private RecommendationPipeline Pipeline(ArmPipeline configuration, DailyModels models)
         {
             var generation = Generation();
+            if (configuration.Sources is { } sources)
+            {
+                generation.Sources = new Dictionary<string, CandidateSourceOptions>(sources, StringComparer.Ordinal);
+            }
+
             var snapshot = models.Snapshot;
             ICandidateGenerator[] generators =
             [
@@ -460,10 +453,10 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
                 id => facts[VideoIndex[id]],
                 _ => popular,
                 new PipelineOptions { CandidatesBudgetMs = 10_000, ScoringBudgetMs = 10_000 },
-                Rerank(arm).EnsureValid());
+                (configuration.Rerank ?? new RerankOptions()).EnsureValid());
         }
 
-        public ClosedLoopResult Measure(string[] armOf)
+        public ClosedLoopResult Measure(string[] armOf, IReadOnlyList<string> armNames)
         {
             var attributed = Attributor.Attribute(_impressions, _loopEvents, new AttributionOptions()).Attributed;
             var context = new MetricsContext
@@ -491,7 +484,7 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
             }
 
             var arms = new List<ArmResult>();
-            foreach (var arm in _options.Arms)
+            foreach (var arm in armNames)
             {
                 var users = Enumerable.Range(0, armOf.Length).Where(u => armOf[u] == arm).ToArray();
                 var perUser = users.Select(u => watchByUser[u]).ToArray();
