@@ -269,11 +269,20 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         return durations;
     }
 
+    private static bool HasRequestIds(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var probe = Command(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_requests';");
+        return probe.ExecuteScalar() is long n && n > 0;
+    }
+
     private static List<IngestEvent> UserEvents(SqliteConnection connection, SqliteTransaction? transaction, string userId)
     {
-        using var command = Command(connection, transaction,
-            "SELECT e.event_id, e.video_id, e.type, e.seconds, e.text, e.device, e.lat, e.lon, e.ticks, r.request_id FROM events e " +
-            "LEFT JOIN event_requests r ON r.event_id = e.event_id WHERE e.user_id = $user ORDER BY e.ticks, e.event_id;", ("$user", userId));
+        // A database created before request ids and opened read-only has no event_requests table (nothing creates it then).
+        using var command = Command(connection, transaction, HasRequestIds(connection, transaction)
+            ? "SELECT e.event_id, e.video_id, e.type, e.seconds, e.text, e.device, e.lat, e.lon, e.ticks, r.request_id FROM events e " +
+              "LEFT JOIN event_requests r ON r.event_id = e.event_id WHERE e.user_id = $user ORDER BY e.ticks, e.event_id;"
+            : "SELECT event_id, video_id, type, seconds, text, device, lat, lon, ticks, NULL FROM events WHERE user_id = $user ORDER BY ticks, event_id;",
+            ("$user", userId));
         using var reader = command.ExecuteReader();
         var events = new List<IngestEvent>();
         while (reader.Read())
