@@ -59,6 +59,8 @@ public static class FunctionServices
         if (settings.Store == "Sqlite")
         {
             services.AddSqliteFeatureStore(settings.DatabasePath, includeQueue: settings.Queue == "Sqlite");
+            // The impression log has an embedded implementation only: with Cosmos, GET /api/metrics cannot resolve it yet.
+            services.AddSqliteImpressionLog();
         }
         // Blank or malformed values register nothing here: validation on start names them instead of a client constructor failing.
         var cosmosConnection = string.IsNullOrWhiteSpace(settings.CosmosConnection) ? null : settings.CosmosConnection;
@@ -103,6 +105,7 @@ public static class FunctionServices
         services.AddRecommendTelemetry(string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")) ? TelemetryExporter.None : TelemetryExporter.Otlp);
         services.AddRecommendationServing();
         services.AddIngestion();
+        services.AddOnlineMetrics();
         return services;
     }
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using VideoRec.Core.Embeddings;
 using VideoRec.Core.Ingestion;
+using VideoRec.Core.Online;
 using VideoRec.Local.Embeddings;
 using VideoRec.Core.Serving.Recommend;
 using VideoRec.Local.Sqlite;
@@ -46,6 +47,18 @@ public static class LocalServiceCollectionExtensions
         services.AddSingleton(sp => new EmbeddedServingIndexProvider(exactMaxVideos, options,
             sp.GetService<Microsoft.Extensions.Logging.ILogger<EmbeddedServingIndexProvider>>()));
         services.AddSingleton<IServingIndexProvider>(sp => sp.GetRequiredService<EmbeddedServingIndexProvider>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the SQLite impression log in the database of <see cref="AddSqliteFeatureStore"/> as
+    /// <see cref="IImpressionLog"/> (and as the concrete <see cref="SqliteImpressionLog"/>).
+    /// </summary>
+    /// <exception cref="InvalidOperationException">At resolution, when no <see cref="SqliteDatabase"/> is registered.</exception>
+    public static IServiceCollection AddSqliteImpressionLog(this IServiceCollection services)
+    {
+        services.TryAddSingleton<SqliteImpressionLog>();
+        services.TryAddSingleton<IImpressionLog>(sp => sp.GetRequiredService<SqliteImpressionLog>());
         return services;
     }
 

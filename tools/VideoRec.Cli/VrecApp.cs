@@ -25,6 +25,8 @@ public static class VrecApp
             EmbedCommands.Evaluate(),
             TagsCommand.Create(),
             EvaluateCandidatesCommand.Create(),
+            SimulateCommand.Create(),
+            ReportCommand.Create(),
             bench,
         };
     }

@@ -101,6 +101,8 @@ public static class LocalHost
             }
 
             builder.Services.AddIngestion(options.Ingestion);
+            builder.Services.AddSqliteImpressionLog();
+            builder.Services.AddOnlineMetrics();
             if (options.ProcessQueue)
             {
                 builder.Services.AddSingleton(sp => new QueueWorker(sp.GetRequiredService<IEventQueueSource>(), sp.GetRequiredService<EventBatchProcessor>(),
@@ -128,6 +130,7 @@ public static class LocalHost
         if (options.DatabasePath is not null)
         {
             app.MapIngestionApi();
+            app.MapMetricsApi();
         }
 
         return app;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VideoRec.Core.Common;
 using VideoRec.Core.Domain;
 using VideoRec.Core.Ingestion;
 using VideoRec.Core.Synthetic;
@@ -36,7 +37,7 @@ public static class OrganicHistory
 
         for (var u = 0; u < world.Users.Count; u++)
         {
-            var random = new Random(HashCode.Combine(seed, u));
+            var random = new Random(Seeds.Derive(seed, u)); // not HashCode.Combine: it is salted per process.
             var user = world.Users[u];
             var sequence = 0;
             for (var day = 0; day < days; day++)

@@ -38,6 +38,7 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
         using var insert = Prepared(connection, transaction,
             "INSERT OR IGNORE INTO events(event_id, user_id, video_id, type, seconds, text, device, lat, lon, ticks) VALUES ($id, $user, $video, $type, $seconds, $text, $device, $lat, $lon, $ticks);",
             "$id", "$user", "$video", "$type", "$seconds", "$text", "$device", "$lat", "$lon", "$ticks");
+        using var request = Prepared(connection, transaction, "INSERT OR IGNORE INTO event_requests(event_id, request_id) VALUES ($id, $request);", "$id", "$request");
         var applied = new List<IngestEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
@@ -60,6 +61,11 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
             {
                 outcomes[i] = EventOutcome.Applied;
                 applied.Add(e);
+                if (e.RequestId is not null)
+                {
+                    Bind(request, e.EventId, e.RequestId);
+                    request.ExecuteNonQuery();
+                }
             }
             else
             {
@@ -263,10 +269,20 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
         return durations;
     }
 
+    private static bool HasRequestIds(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var probe = Command(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_requests';");
+        return probe.ExecuteScalar() is long n && n > 0;
+    }
+
     private static List<IngestEvent> UserEvents(SqliteConnection connection, SqliteTransaction? transaction, string userId)
     {
-        using var command = Command(connection, transaction,
-            "SELECT event_id, video_id, type, seconds, text, device, lat, lon, ticks FROM events WHERE user_id = $user ORDER BY ticks, event_id;", ("$user", userId));
+        // A database created before request ids and opened read-only has no event_requests table (nothing creates it then).
+        using var command = Command(connection, transaction, HasRequestIds(connection, transaction)
+            ? "SELECT e.event_id, e.video_id, e.type, e.seconds, e.text, e.device, e.lat, e.lon, e.ticks, r.request_id FROM events e " +
+              "LEFT JOIN event_requests r ON r.event_id = e.event_id WHERE e.user_id = $user ORDER BY e.ticks, e.event_id;"
+            : "SELECT event_id, video_id, type, seconds, text, device, lat, lon, ticks, NULL FROM events WHERE user_id = $user ORDER BY ticks, event_id;",
+            ("$user", userId));
         using var reader = command.ExecuteReader();
         var events = new List<IngestEvent>();
         while (reader.Read())
@@ -278,6 +294,7 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
                 Text = reader.IsDBNull(4) ? null : reader.GetString(4),
                 Device = reader.IsDBNull(5) ? null : reader.GetString(5),
                 Location = reader.IsDBNull(6) ? null : new GeoLocation(reader.GetDouble(6), reader.GetDouble(7)),
+                RequestId = reader.IsDBNull(9) ? null : reader.GetString(9),
             });
         }
 
@@ -481,6 +498,12 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
     {
         // Event rows keep only their id and time (no user, video or content), so a redelivered event stays a duplicate
         // and can never count twice in the video statistics.
+        using (var forget = Command(connection, transaction,
+            "DELETE FROM event_requests WHERE event_id IN (SELECT event_id FROM events WHERE user_id = $user);", ("$user", userId)))
+        {
+            forget.ExecuteNonQuery();
+        }
+
         using var scrub = Command(connection, transaction,
             "UPDATE events SET user_id = $scrubbed, video_id = NULL, seconds = NULL, text = NULL, device = NULL, lat = NULL, lon = NULL WHERE user_id = $user;",
             ("$scrubbed", ScrubbedUser), ("$user", userId));

@@ -63,6 +63,8 @@ public sealed class FunctionServicesTests : FunctionAppTests
         Assert.Same(queue, provider.GetRequiredService<IPoisonSink>());
         Assert.Same(queue, provider.GetRequiredService<IEventQueueSource>());
         Assert.Equal(Database, provider.GetRequiredService<SqliteDatabase>().Path);
+        Assert.IsType<SqliteImpressionLog>(provider.GetRequiredService<VideoRec.Core.Online.IImpressionLog>());
+        Assert.NotNull(ActivatorUtilities.CreateInstance<MetricsFunctions>(provider));
         AssertHandlersResolve(provider);
         Assert.True(File.Exists(Database));
     }
