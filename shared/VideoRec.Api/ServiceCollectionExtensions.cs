@@ -8,6 +8,7 @@ using VideoRec.Api.Resilience;
 using VideoRec.Core.Pipeline;
 using VideoRec.Core.Serving;
 using VideoRec.Core.Serving.Recommend;
+using VideoRec.Core.Online;
 
 namespace VideoRec.Api;
 
@@ -35,8 +36,14 @@ public static class ServiceCollectionExtensions
     /// <c>Func&lt;ServingModel, ICandidateScorer&gt;</c> replaces the WALS scorer.
     /// </summary>
     /// <exception cref="ArgumentException">A setting is invalid (every problem named).</exception>
+    /// <param name="services">The services.</param>
+    /// <param name="options">Limits of k.</param>
+    /// <param name="serving">Serving settings; defaults when <c>null</c>.</param>
+    /// <param name="resilience">Timeouts and breakers; defaults when <c>null</c>.</param>
+    /// <param name="experiment">An A/B experiment whose arms serve (each its own pipeline configuration); <c>null</c> serves one configuration.
+    /// A registered <see cref="IImpressionLog"/> records every served page with its arm.</param>
     public static IServiceCollection AddRecommendationServing(this IServiceCollection services, ServingOptions? options = null,
-        ServingModelOptions? serving = null, ServingResilienceOptions? resilience = null)
+        ServingModelOptions? serving = null, ServingResilienceOptions? resilience = null, ExperimentOptions? experiment = null)
     {
         services.AddSingleton(options ?? new ServingOptions());
         services.AddSingleton((serving ?? new ServingModelOptions()).EnsureValid());
@@ -58,16 +65,29 @@ public static class ServiceCollectionExtensions
         });
         services.AddSingleton(sp => new ServingModelHost(sp.GetRequiredService<IModelBundleProvider>(), sp.GetRequiredService<ServingModelBuilder>(),
             logger: sp.GetService<ILogger<ServingModelHost>>()));
+        if (experiment is not null)
+        {
+            // Validated here, so a bad experiment stops the host at start with every problem named.
+            _ = new ExperimentAssignment(experiment);
+            services.AddSingleton(sp =>
+            {
+                var settings = sp.GetRequiredService<ServingResilienceOptions>();
+                return new ExperimentServing(experiment, sp.GetRequiredService<IModelBundleProvider>(), sp.GetRequiredService<ServingModelOptions>(),
+                    new ResilientIndexProvider(sp.GetRequiredService<IServingIndexProvider>(), settings.Build(settings.IndexTimeoutMs)),
+                    sp.GetService<Func<ModelBundle, TwoTowerServing?>>(), sp.GetService<Func<ServingModel, ICandidateScorer>>(), sp.GetService<ILoggerFactory>());
+            });
+        }
         services.AddSingleton(sp =>
         {
             var settings = sp.GetRequiredService<ServingResilienceOptions>();
             var store = sp.GetService<IFeatureStore>() is { } inner ? new ResilientServingStore(inner, settings.Build(settings.StoreTimeoutMs)) : null;
             return new RecommendationHandler(sp.GetRequiredService<ServingModelHost>(), sp.GetRequiredService<ServingOptions>(), sp.GetRequiredService<ServingModelOptions>(),
-                store, sp.GetService<IngestionRules>()?.Vectors, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RecommendationHandler>>());
+                store, sp.GetService<IngestionRules>()?.Vectors, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RecommendationHandler>>(),
+                sp.GetService<ExperimentServing>(), sp.GetService<IImpressionLog>());
         });
         services.AddSingleton(sp => sp.GetService<IActivityFeed>() is { } feed
             ? new ActivityRefresher(sp.GetRequiredService<ServingModelHost>(), feed, sp.GetRequiredService<ServingModelOptions>(), sp.GetRequiredService<TimeProvider>(),
-                sp.GetService<ILogger<ActivityRefresher>>())
+                sp.GetService<ILogger<ActivityRefresher>>(), sp.GetService<ExperimentServing>())
             : null!);
         services.AddHostedService<ServingBackgroundService>();
         services.AddProblemDetails();

@@ -17,6 +17,11 @@ public sealed class ServingBackgroundService(IServiceProvider services) : Backgr
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await services.GetRequiredService<ServingModelHost>().EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
+        if (services.GetService<ExperimentServing>() is { } experiment)
+        {
+            await experiment.EnsureCurrentAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await services.GetRequiredService<RecommendationHandler>().WarmUpAsync(cancellationToken).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -52,6 +52,9 @@ public sealed record LocalHostOptions
     /// <summary>More tracing set-up (tests add an in-memory exporter); <c>null</c> for none.</summary>
     public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; init; }
 
+    /// <summary>An A/B experiment whose arms serve (with a database, every served page is logged with its arm); <c>null</c> for none.</summary>
+    public Core.Online.ExperimentOptions? Experiment { get; init; }
+
     /// <summary>Limits of k; <c>null</c> for the defaults.</summary>
     public ServingOptions? Serving { get; init; }
 
@@ -122,7 +125,7 @@ public static class LocalHost
         builder.Services.AddRecommendTelemetry(options.Telemetry, options.ConfigureTracing);
         builder.Services.AddEmbeddedVectorIndexes();
         options.ConfigureServing?.Invoke(builder.Services);
-        builder.Services.AddRecommendationServing(options.Serving, options.Pipeline);
+        builder.Services.AddRecommendationServing(options.Serving, options.Pipeline, experiment: options.Experiment);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();

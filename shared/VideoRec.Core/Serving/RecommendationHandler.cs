@@ -5,6 +5,7 @@ using VideoRec.Core.Bundles;
 using VideoRec.Core.CandidateGeneration;
 using VideoRec.Core.Domain;
 using VideoRec.Core.Ingestion;
+using VideoRec.Core.Online;
 using VideoRec.Core.Pipeline;
 using VideoRec.Core.Ranking;
 using VideoRec.Core.Reranking;
@@ -38,6 +39,9 @@ public sealed class RecommendationHandler
     }
 
     private const int RecentSeeds = 10;
+
+    /// <summary>The arm logged for requests served outside any experiment.</summary>
+    public const string ControlArm = "control";
     private readonly ServingModelHost _models;
     private readonly ServingOptions _options;
     private readonly ServingModelOptions _serving;
@@ -45,6 +49,8 @@ public sealed class RecommendationHandler
     private readonly IUserVectorRefresher? _refresher;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
+    private readonly ExperimentServing? _experiment;
+    private readonly IImpressionLog? _impressions;
 
     /// <summary>A handler over served models.</summary>
     /// <param name="models">The served model versions.</param>
@@ -54,9 +60,14 @@ public sealed class RecommendationHandler
     /// <param name="refresher">Computes a stale vector at request time (WALS fold-in); <c>null</c> uses the stored vector as it is.</param>
     /// <param name="time">The clock (request time).</param>
     /// <param name="logger">Per-request logs (request id, version, counts, degradations; no personal data).</param>
+    /// <param name="experiment">The A/B experiment whose arms serve instead of <paramref name="models"/>, or <c>null</c> (every request is arm <c>control</c>).</param>
+    /// <param name="impressions">Where every served page is logged (request id, user, version, arm, positions, sources, scores) for attribution; <c>null</c> logs nothing.</param>
     public RecommendationHandler(ServingModelHost models, ServingOptions options, ServingModelOptions? serving = null, IFeatureStore? store = null,
-        IUserVectorRefresher? refresher = null, TimeProvider? time = null, ILogger<RecommendationHandler>? logger = null)
+        IUserVectorRefresher? refresher = null, TimeProvider? time = null, ILogger<RecommendationHandler>? logger = null,
+        ExperimentServing? experiment = null, IImpressionLog? impressions = null)
     {
+        _experiment = experiment;
+        _impressions = impressions;
         _models = models ?? throw new ArgumentNullException(nameof(models));
         _options = options ?? throw new ArgumentNullException(nameof(options));
         _serving = (serving ?? new ServingModelOptions()).EnsureValid();
@@ -88,7 +99,10 @@ public sealed class RecommendationHandler
     /// <param name="cancellationToken">Abandons the request (the client went away).</param>
     /// <returns>The page (200, also for unknown users and degraded answers), or validation errors naming each bad field.</returns>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
-    public async Task<Outcome<RecommendationPage>> RecommendAsync(RecommendQuery query, CancellationToken cancellationToken = default)
+    public Task<Outcome<RecommendationPage>> RecommendAsync(RecommendQuery query, CancellationToken cancellationToken = default) =>
+        RecommendAsync(query, logImpression: true, cancellationToken);
+
+    private async Task<Outcome<RecommendationPage>> RecommendAsync(RecommendQuery query, bool logImpression, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
         var errors = query.Validate(_options, out var request);
@@ -99,7 +113,8 @@ public sealed class RecommendationHandler
 
         var clock = Stopwatch.StartNew();
         var requestId = Guid.NewGuid().ToString("N");
-        var model = _models.Current;
+        var (arm, host) = _experiment?.Route(request!.UserId) ?? (ControlArm, _models);
+        var model = host.Current;
         var bundle = model.Bundle;
         var now = request!.Now ?? _time.GetUtcNow();
         var user = await ReadUserAsync(bundle, request.UserId, cancellationToken).ConfigureAwait(false);
@@ -179,15 +194,29 @@ public sealed class RecommendationHandler
                 [new StageExplanation("profile", Math.Round(profileMs, 3), user.Problem), .. result.Stages.Select(s => new StageExplanation(s.Stage, Math.Round(s.ElapsedMs, 3), s.Degraded))],
                 [.. result.Page.Removed.Select(r => new RemovedVideo(r.VideoId, r.Rule, r.Reason))])
             : null;
+        if (logImpression && _impressions is not null && items.Length > 0)
+        {
+            try
+            {
+                await _impressions.LogAsync(new Impression(requestId, request.UserId, bundle.Version, arm, now,
+                    [.. items.Select(i => new ImpressionItem(i.VideoId, i.Position, i.Score, i.Sources))]), cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The page is still right; what is lost is the attribution of its clicks, so say so.
+                degraded.Add($"impression log: {e.GetType().Name}: {e.Message}");
+            }
+        }
+
         if (degraded.Count > 0)
         {
-            _logger.LogWarning("Recommend {RequestId}: model {ModelVersion}, {Items} items in {ElapsedMs:F1} ms, degraded: {Degraded}",
-                requestId, bundle.Version, items.Length, clock.Elapsed.TotalMilliseconds, string.Join("; ", degraded));
+            _logger.LogWarning("Recommend {RequestId}: model {ModelVersion}, arm {Arm}, {Items} items in {ElapsedMs:F1} ms, degraded: {Degraded}",
+                requestId, bundle.Version, arm, items.Length, clock.Elapsed.TotalMilliseconds, string.Join("; ", degraded));
         }
         else
         {
-            _logger.LogDebug("Recommend {RequestId}: model {ModelVersion}, {Items} items, cold start {ColdStart}, {ElapsedMs:F1} ms",
-                requestId, bundle.Version, items.Length, coldStart, clock.Elapsed.TotalMilliseconds);
+            _logger.LogDebug("Recommend {RequestId}: model {ModelVersion}, arm {Arm}, {Items} items, cold start {ColdStart}, {ElapsedMs:F1} ms",
+                requestId, bundle.Version, arm, items.Length, coldStart, clock.Elapsed.TotalMilliseconds);
         }
 
         return Outcome<RecommendationPage>.Ok(new RecommendationPage(requestId, request.UserId, bundle.Version, items, result.Page.NextPageToken, degraded, explanation));
@@ -206,7 +235,8 @@ public sealed class RecommendationHandler
         {
             foreach (var user in users)
             {
-                await RecommendAsync(new RecommendQuery { UserId = user, K = _options.DefaultK, Explain = true }, cancellationToken).ConfigureAwait(false);
+                // Not logged as impressions: nobody saw these pages.
+                await RecommendAsync(new RecommendQuery { UserId = user, K = _options.DefaultK, Explain = true }, logImpression: false, cancellationToken).ConfigureAwait(false);
             }
         }
     }

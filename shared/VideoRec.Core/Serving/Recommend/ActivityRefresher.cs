@@ -15,7 +15,9 @@ namespace VideoRec.Core.Serving.Recommend;
 /// <param name="options">The windows (the earliest hour read is the longest of the popular and trending-baseline windows).</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Failures.</param>
-public sealed class ActivityRefresher(ServingModelHost models, IActivityFeed feed, ServingModelOptions options, TimeProvider? time = null, ILogger<ActivityRefresher>? logger = null)
+/// <param name="experiment">The experiment whose arms' models are refreshed too, or <c>null</c>.</param>
+public sealed class ActivityRefresher(ServingModelHost models, IActivityFeed feed, ServingModelOptions options, TimeProvider? time = null, ILogger<ActivityRefresher>? logger = null,
+    ExperimentServing? experiment = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
@@ -31,9 +33,11 @@ public sealed class ActivityRefresher(ServingModelHost models, IActivityFeed fee
         {
             var statistics = await feed.ReadVideoStatisticsAsync(from, cancellationToken).ConfigureAwait(false);
             var flagged = await feed.ReadFlaggedVideosAsync(cancellationToken).ConfigureAwait(false);
-            var model = models.Current;
-            model.UpdateFlags(flagged);
-            model.UpdateActivity(statistics, now);
+            foreach (var model in (experiment?.Arms.Values ?? []).Prepend(models).Select(h => h.Current))
+            {
+                model.UpdateFlags(flagged);
+                model.UpdateActivity(statistics, now);
+            }
             return true;
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
