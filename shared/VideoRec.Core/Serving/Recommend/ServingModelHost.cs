@@ -9,7 +9,7 @@ namespace VideoRec.Core.Serving.Recommend;
 /// version without a restart: when the provider's version changes, the new model (indexes and all) is built in the
 /// background while requests keep being served by the old one, then replaces it atomically; the old one is disposed
 /// after a grace period so requests in flight finish on it. A version that fails to build is logged and the old one
-/// stays. Thread-safe.
+/// stays; a version whose build finishes after a newer one was asked for is discarded, never served. Thread-safe.
 /// </summary>
 public sealed class ServingModelHost : IDisposable
 {
@@ -126,8 +126,7 @@ public sealed class ServingModelHost : IDisposable
             lock (_gate)
             {
                 _failedVersion = bundle.Version;
-                _building = null;
-                _buildingVersion = null;
+                EndBuild(bundle.Version);
             }
 
             _logger.LogError(e, "Serving model {ModelVersion} failed to build; {Served} stays served.", bundle.Version, ServedVersion ?? "nothing");
@@ -138,14 +137,23 @@ public sealed class ServingModelHost : IDisposable
         lock (_gate)
         {
             old = _current;
+            if (old is not null && _buildingVersion != bundle.Version)
+            {
+                // Another version was asked for while this one built (and may already be served): serving this one
+                // now would go back in time, so it is thrown away.
+                EndBuild(bundle.Version);
+                model.Dispose();
+                _logger.LogInformation("Serving model {ModelVersion} built after {Requested} was asked for; discarded.", bundle.Version, _buildingVersion ?? old.Version);
+                return old;
+            }
+
             if (old is not null)
             {
                 model.CopyActivityFrom(old);
             }
 
             Volatile.Write(ref _current, model);
-            _building = null;
-            _buildingVersion = null;
+            EndBuild(bundle.Version);
         }
 
         _logger.LogInformation("Serving model {ModelVersion} (was {Previous}).", model.Version, old?.Version ?? "none");
@@ -156,5 +164,15 @@ public sealed class ServingModelHost : IDisposable
         }
 
         return model;
+    }
+
+    /// <summary>Forgets the build of <paramref name="version"/> unless another version's build has replaced it. Under <see cref="_gate"/>.</summary>
+    private void EndBuild(string version)
+    {
+        if (_buildingVersion == version)
+        {
+            _building = null;
+            _buildingVersion = null;
+        }
     }
 }
