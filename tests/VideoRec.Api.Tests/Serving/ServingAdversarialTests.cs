@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using VideoRec.Api.Tests.Functions;
 using VideoRec.Api.Tests.Support;
 using VideoRec.Core.Bundles;
@@ -123,5 +125,25 @@ public sealed class ServingAdversarialTests
         Assert.Empty(outcome.Value!.Items);
         Assert.True(Core.Reranking.PageToken.TryDecode(outcome.Value.NextPageToken, out var served, out _));
         Assert.Empty(served);
+    }
+
+    [Fact]
+    public async Task A_client_that_went_away_gets_499_and_no_exception_escapes_the_endpoint()
+    {
+        var options = TestServing.Generous();
+        using var host = new ServingModelHost(new FixedModelBundleProvider(ServingBundle.Create()), new ServingModelBuilder(options, new ExactServingIndexProvider()));
+        var handler = new RecommendationHandler(host, new ServingOptions(), options, null, null, new FixedTimeProvider(ServingBundle.Now));
+        using var gone = new CancellationTokenSource();
+        gone.Cancel();
+        var context = new DefaultHttpContext { RequestAborted = gone.Token };
+        context.Request.Method = HttpMethods.Get;
+        context.Request.QueryString = new QueryString("?k=3");
+
+        var result = await RecommendationEndpoints.Recommend(handler, "u1", context.Request, gone.Token);
+
+        using var services = new ServiceCollection().AddLogging().AddProblemDetails().BuildServiceProvider();
+        var response = new DefaultHttpContext { RequestServices = services };
+        await result.ExecuteAsync(response);
+        Assert.Equal(StatusCodes.Status499ClientClosedRequest, response.Response.StatusCode);
     }
 }
