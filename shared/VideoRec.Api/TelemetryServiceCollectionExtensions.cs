@@ -1,3 +1,6 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -26,7 +29,7 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>
     /// Registers OpenTelemetry tracing and metrics for the recommend pipeline (<see cref="RecommendTelemetry"/>: a
     /// <c>recommend</c> span with a child per stage; stage and per-source latency histograms, candidate counts per
-    /// source, fallbacks) and ASP.NET Core requests, exported by <paramref name="exporter"/>. Spans and metrics carry
+    /// source, fallbacks) and ASP.NET Core requests (the server span gives the route template as <c>url.path</c>, not the path), exported by <paramref name="exporter"/>. Spans and metrics carry
     /// stage, source, status and counts, never a user id. <paramref name="configure"/> adds to the tracer (tests add an
     /// in-memory exporter).
     /// </summary>
@@ -37,7 +40,11 @@ public static class TelemetryServiceCollectionExtensions
             .ConfigureResource(resource => resource.AddService("videorec"))
             .WithTracing(tracing =>
             {
-                tracing.AddSource(RecommendTelemetry.Name).AddAspNetCoreInstrumentation(o => o.RecordException = true);
+                tracing.AddSource(RecommendTelemetry.Name).AddAspNetCoreInstrumentation(o =>
+                {
+                    o.RecordException = true;
+                    o.EnrichWithHttpResponse = RedactPath;
+                });
                 switch (exporter)
                 {
                     case TelemetryExporter.Console:
@@ -66,5 +73,16 @@ public static class TelemetryServiceCollectionExtensions
                 configureMetrics?.Invoke(metrics);
             });
         return services;
+    }
+
+    /// <summary>
+    /// Replaces the server span's <c>url.path</c> (such as <c>/api/users/alice/recommendations</c>) by the matched route
+    /// template (<c>/api/users/{userId}/recommendations</c>), or drops it when no route matched: paths carry user ids,
+    /// which telemetry never does.
+    /// </summary>
+    private static void RedactPath(Activity activity, HttpResponse response)
+    {
+        var route = (response.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+        activity.SetTag("url.path", route is null ? null : route.StartsWith('/') ? route : "/" + route);
     }
 }
