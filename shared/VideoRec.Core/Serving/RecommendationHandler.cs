@@ -174,7 +174,7 @@ public sealed class RecommendationHandler
 
         var coldStart = user.Vector is null && twoTower is null && recent.Count == 0;
         var explanation = request.Explain
-            ? new RecommendationExplanation(result.Scorer, coldStart, result.Candidates?.Candidates.Count ?? 0,
+            ? new RecommendationExplanation(result.Scorer, coldStart, result.Scored,
                 [.. (result.Candidates?.Sources ?? []).Select(s => new SourceExplanation(s.Source, RecommendTelemetry.StatusName(s.Status), s.Proposed, s.Selected, Math.Round(s.ElapsedMs, 3), s.Error))],
                 [new StageExplanation("profile", Math.Round(profileMs, 3), user.Problem), .. result.Stages.Select(s => new StageExplanation(s.Stage, Math.Round(s.ElapsedMs, 3), s.Degraded))],
                 [.. result.Page.Removed.Select(r => new RemovedVideo(r.VideoId, r.Rule, r.Reason))])

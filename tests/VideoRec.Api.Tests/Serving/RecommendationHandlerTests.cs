@@ -216,6 +216,27 @@ public sealed class RecommendationHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_counts_the_fallback_list_as_the_candidates_that_entered_scoring()
+    {
+        var options = Options(o =>
+        {
+            foreach (var (name, source) in o.Candidates.Sources)
+            {
+                source.Enabled = name == CandidateSources.Wals;
+            }
+        });
+        var indexes = new SickIndexes(new ExactServingIndexProvider(), CandidateSources.Wals);
+
+        var page = await Page(Handler(options: options, indexes: indexes), new RecommendQuery { UserId = "u1", K = 3, Country = "US", Language = "en", Explain = true });
+
+        // The fallback: v10, v03, v05, v07, v01, v08, v09 (popular for US/en without the seen v12; the misinformation rule
+        // removes v03 only in re-ranking) — seven videos were scored.
+        Assert.Equal("candidates: no source proposed a video; served the fallback list (7 videos)", page.Degraded[1]);
+        Assert.Equal(7, page.Explain!.Candidates);
+        Assert.Equal("wals", page.Explain.Scorer);
+    }
+
+    [Fact]
     public async Task Fresh_activity_feeds_trending_and_the_clickbait_rule()
     {
         var handler = Handler();
