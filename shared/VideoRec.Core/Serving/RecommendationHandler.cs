@@ -267,7 +267,11 @@ public sealed class RecommendationHandler
             var profileTask = _store.GetUserAsync(userId, budget.Token);
             await Task.WhenAll(stateTask, aggregatesTask, profileTask).WaitAsync(budget.Token).ConfigureAwait(false);
             var state = await stateTask.ConfigureAwait(false);
-            var stored = await UserVectors.CurrentAsync(_store, _refresher, userId, state.Vector, state.VectorStale, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
+            // A user the bundle does not know whose vector is of another version (stored before this one was swapped in)
+            // has no usable vector until their next event: fold their history in now, as for a stale one. Users the
+            // bundle knows fall back to its vector instead (no history read).
+            var stale = state.VectorStale || (!inBundle && state.Vector is { } previous && previous.ModelVersion != bundle.Version);
+            var stored = await UserVectors.CurrentAsync(_store, _refresher, userId, state.Vector, stale, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
             // A user who deleted their data is served as new: the bundle's vector and history were learned from what they deleted.
             var knownToBundle = inBundle && state.DeletedAt is null;
             var vector = stored?.ModelVersion == bundle.Version && stored.Vector.Length == bundle.Wals.Factors ? stored.Vector
