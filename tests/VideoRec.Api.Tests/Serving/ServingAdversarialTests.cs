@@ -95,6 +95,35 @@ public sealed class ServingAdversarialTests
         Assert.True(indexes.GatedDisposed.Task.IsCompleted);
     }
 
+    [Fact]
+    public async Task A_build_that_finishes_after_the_host_is_disposed_is_disposed_too_and_never_served()
+    {
+        var provider = new SwappableModelBundleProvider(ServingBundle.Create("wals-test-1"));
+        var indexes = new GatedIndexes(new ExactServingIndexProvider(), "wals-test-2");
+        var host = new ServingModelHost(provider, new ServingModelBuilder(TestServing.Generous(), indexes));
+        var lateSwap = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Swapped += m =>
+        {
+            if (m.Version == "wals-test-2")
+            {
+                lateSwap.TrySetResult();
+            }
+        };
+        Assert.Equal("wals-test-1", host.Current.Version);
+        provider.Swap(ServingBundle.Create("wals-test-2"));
+        Assert.Equal("wals-test-1", host.Current.Version); // starts the (held) build of version 2
+        await indexes.Entered.Task.WaitAsync(Patience);
+
+        host.Dispose(); // the app stops while version 2 builds
+        indexes.Release.Set();
+        await Task.WhenAny(indexes.GatedDisposed.Task, lateSwap.Task).WaitAsync(Patience);
+
+        Assert.True(indexes.GatedDisposed.Task.IsCompleted);
+        Assert.False(lateSwap.Task.IsCompleted);
+        Assert.Null(host.ServedVersion);
+        Assert.Throws<ObjectDisposedException>(() => host.Current);
+    }
+
     private static ModelBundle Empty(string version)
     {
         var wals = new WalsOptions { Factors = 2 };

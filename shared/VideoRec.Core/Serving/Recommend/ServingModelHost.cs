@@ -23,6 +23,7 @@ public sealed class ServingModelHost : IDisposable
     private Task<ServingModel>? _building;
     private string? _buildingVersion;
     private string? _failedVersion;
+    private bool _disposed;
 
     /// <summary>A host over <paramref name="bundles"/>.</summary>
     /// <param name="bundles">The bundle source (fixed, or swapped by the bundle refresh service).</param>
@@ -48,6 +49,7 @@ public sealed class ServingModelHost : IDisposable
     /// served model at once, starting a background build when the provider offers a newer version.
     /// </summary>
     /// <exception cref="InvalidDataException">The very first model cannot be built.</exception>
+    /// <exception cref="ObjectDisposedException">The host was disposed.</exception>
     public ServingModel Current
     {
         get
@@ -55,6 +57,7 @@ public sealed class ServingModelHost : IDisposable
             var current = Volatile.Read(ref _current);
             if (current is null)
             {
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
                 return EnsureCurrentAsync(CancellationToken.None).GetAwaiter().GetResult();
             }
 
@@ -71,6 +74,7 @@ public sealed class ServingModelHost : IDisposable
     /// <summary>Builds (or waits for) the model of the provider's current bundle and serves it; returns it.</summary>
     /// <param name="cancellationToken">Stops waiting (the build goes on).</param>
     /// <exception cref="InvalidDataException">The model cannot be built and none is served yet.</exception>
+    /// <exception cref="ObjectDisposedException">The host was disposed.</exception>
     public async Task<ServingModel> EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         var offered = _bundles.Current;
@@ -91,13 +95,29 @@ public sealed class ServingModelHost : IDisposable
         }
     }
 
-    /// <summary>Disposes the served model.</summary>
-    public void Dispose() => Interlocked.Exchange(ref _current, null)?.Dispose();
+    /// <summary>Disposes the served model; a build still running is disposed when it finishes, never served.</summary>
+    public void Dispose()
+    {
+        ServingModel? current;
+        lock (_gate)
+        {
+            _disposed = true;
+            current = _current;
+            Volatile.Write(ref _current, null);
+        }
+
+        current?.Dispose();
+    }
 
     private Task<ServingModel> StartBuild(ModelBundle bundle)
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return Task.FromException<ServingModel>(new ObjectDisposedException(nameof(ServingModelHost)));
+            }
+
             if (_building is not null && _buildingVersion == bundle.Version)
             {
                 return _building;
@@ -136,6 +156,14 @@ public sealed class ServingModelHost : IDisposable
         ServingModel? old;
         lock (_gate)
         {
+            if (_disposed)
+            {
+                // The host went away while this version built: nobody will serve or retire it.
+                EndBuild(bundle.Version);
+                model.Dispose();
+                throw new ObjectDisposedException(nameof(ServingModelHost));
+            }
+
             old = _current;
             if (old is not null && _buildingVersion != bundle.Version)
             {
