@@ -96,6 +96,35 @@ public sealed class ServingAdversarialTests
     }
 
     [Fact]
+    public async Task A_version_rolled_back_while_it_builds_is_never_served()
+    {
+        var provider = new SwappableModelBundleProvider(ServingBundle.Create("wals-test-1"));
+        var indexes = new GatedIndexes(new ExactServingIndexProvider(), "wals-test-2");
+        using var host = new ServingModelHost(provider, new ServingModelBuilder(TestServing.Generous(), indexes));
+        var rolledBackSwap = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        host.Swapped += m =>
+        {
+            if (m.Version == "wals-test-2")
+            {
+                rolledBackSwap.TrySetResult();
+            }
+        };
+        var first = host.Current;
+        provider.Swap(ServingBundle.Create("wals-test-2"));
+        Assert.Same(first, host.Current); // starts the (held) build of version 2
+        await indexes.Entered.Task.WaitAsync(Patience);
+
+        provider.Swap(first.Bundle); // the operator rolls back to version 1
+        Assert.Same(first, host.Current);
+        indexes.Release.Set();
+        await Task.WhenAny(indexes.GatedDisposed.Task, rolledBackSwap.Task).WaitAsync(Patience);
+
+        Assert.True(indexes.GatedDisposed.Task.IsCompleted);
+        Assert.False(rolledBackSwap.Task.IsCompleted);
+        Assert.Same(first, host.Current);
+    }
+
+    [Fact]
     public async Task A_build_that_finishes_after_the_host_is_disposed_is_disposed_too_and_never_served()
     {
         var provider = new SwappableModelBundleProvider(ServingBundle.Create("wals-test-1"));

@@ -9,7 +9,8 @@ namespace VideoRec.Core.Serving.Recommend;
 /// version without a restart: when the provider's version changes, the new model (indexes and all) is built in the
 /// background while requests keep being served by the old one, then replaces it atomically; the old one is disposed
 /// after a grace period so requests in flight finish on it. A version that fails to build is logged and the old one
-/// stays; a version whose build finishes after a newer one was asked for is discarded, never served. Thread-safe.
+/// stays; a version whose build finishes after another one was offered (a newer one, or a rollback) is discarded,
+/// never served. Thread-safe.
 /// </summary>
 public sealed class ServingModelHost : IDisposable
 {
@@ -165,13 +166,14 @@ public sealed class ServingModelHost : IDisposable
             }
 
             old = _current;
-            if (old is not null && _buildingVersion != bundle.Version)
+            var offered = _bundles.Current.Version;
+            if (old is not null && (_buildingVersion != bundle.Version || offered != bundle.Version))
             {
-                // Another version was asked for while this one built (and may already be served): serving this one
-                // now would go back in time, so it is thrown away.
+                // Another version was asked for while this one built (a newer one, or a rollback to the one served):
+                // serving this one now would serve a version nobody offers any more, so it is thrown away.
                 EndBuild(bundle.Version);
                 model.Dispose();
-                _logger.LogInformation("Serving model {ModelVersion} built after {Requested} was asked for; discarded.", bundle.Version, _buildingVersion ?? old.Version);
+                _logger.LogInformation("Serving model {ModelVersion} built after {Offered} was offered instead; discarded.", bundle.Version, offered);
                 return old;
             }
 
