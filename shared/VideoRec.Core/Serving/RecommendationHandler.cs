@@ -214,7 +214,7 @@ public sealed class RecommendationHandler
     /// <summary>
     /// The <paramref name="k"/> videos most similar to <paramref name="videoId"/> by WALS factors. Only videos with at
     /// least one positive training pair take part: the factors of a video nobody watched are noise, so such a query
-    /// gets an empty list and such a video is never proposed.
+    /// gets an empty list and such a video is never proposed. Hidden and misinformation videos are never proposed.
     /// </summary>
     /// <returns>The response, validation errors naming <c>videoId</c> or <c>k</c>, or not-found for an unknown video.</returns>
     public Outcome<SimilarVideosResponse> Similar(string? videoId, int? k)
@@ -236,9 +236,11 @@ public sealed class RecommendationHandler
         }
 
         var counts = bundle.Popularity.Counts.ToArray();
+        // Hidden and misinformation videos are never recommended, here either (re-ranking's rules do not run on this list).
         var items = counts[video] <= 0
             ? []
-            : bundle.Wals.SimilarVideos(video, count, v => counts[v] <= 0).Select(s => Item(bundle, s, Sources.Similar)).ToArray();
+            : bundle.Wals.SimilarVideos(video, count, v => counts[v] <= 0 || bundle.Catalogue[v].Hidden || bundle.Catalogue[v].Misinformation)
+                .Select(s => Item(bundle, s, Sources.Similar)).ToArray();
         return Outcome<SimilarVideosResponse>.Ok(new SimilarVideosResponse(videoId!, bundle.Version, items));
     }
 

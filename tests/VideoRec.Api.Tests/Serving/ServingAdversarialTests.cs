@@ -153,6 +153,19 @@ public sealed class ServingAdversarialTests
         Assert.Throws<ObjectDisposedException>(() => host.Current);
     }
 
+    [Fact]
+    public void Similar_videos_never_include_hidden_or_misinformation_videos()
+    {
+        var options = TestServing.Generous();
+        using var host = new ServingModelHost(new FixedModelBundleProvider(ServingBundle.Create()), new ServingModelBuilder(options, new ExactServingIndexProvider()));
+        var handler = new RecommendationHandler(host, new ServingOptions(), options, null, null, new FixedTimeProvider(ServingBundle.Now));
+
+        var similar = handler.Similar("v01", 3).Value!;
+
+        // Cosine to v01 ([0.90, 0]): v12, v03 (misinformation) and v04 (hidden) 1.0, v02 0.998, v05 0.990.
+        Assert.Equal(["v12", "v02", "v05"], similar.Items.Select(i => i.VideoId));
+    }
+
     private static ModelBundle Empty(string version)
     {
         var wals = new WalsOptions { Factors = 2 };
