@@ -16,7 +16,8 @@ public static class RecommendationEndpoints
     /// <summary>
     /// GET /api/users/{userId}/recommendations?k=&amp;pageToken=&amp;device=&amp;language=&amp;country=&amp;explain= — 200 with
     /// <see cref="RecommendationPage"/> (also for unknown users, and for degraded answers, which say why), or 400 problem
-    /// details naming each bad parameter. Context missing from the query is read from headers where natural:
+    /// details naming each bad parameter, or 499 (no body) when <paramref name="cancellationToken"/> says the client went
+    /// away. Context missing from the query is read from headers where natural:
     /// <c>Accept-Language</c> (its first tag), <c>X-Country</c>, and <c>X-Device</c> (or <c>Sec-CH-UA-Mobile: ?1</c> for mobile).
     /// </summary>
     public static async Task<IResult> Recommend(RecommendationHandler handler, string userId, HttpRequest request, CancellationToken cancellationToken)
@@ -45,16 +46,27 @@ public static class RecommendationEndpoints
         }
 
         var headers = request.Headers;
-        var outcome = await handler.RecommendAsync(new RecommendQuery
+        Outcome<RecommendationPage> outcome;
+        try
         {
-            UserId = userId,
-            K = k,
-            PageToken = pageToken,
-            Device = device ?? HeaderDevice(headers),
-            Language = language ?? HeaderLanguage(headers),
-            Country = country ?? Single(headers["X-Country"]),
-            Explain = explain,
-        }, cancellationToken);
+            outcome = await handler.RecommendAsync(new RecommendQuery
+            {
+                UserId = userId,
+                K = k,
+                PageToken = pageToken,
+                Device = device ?? HeaderDevice(headers),
+                Language = language ?? HeaderLanguage(headers),
+                Country = country ?? Single(headers["X-Country"]),
+                Explain = explain,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client went away: nobody reads this answer, and it is no failure of the service (no error log, no
+            // failed function invocation, no exception span).
+            return TypedResults.StatusCode(StatusCodes.Status499ClientClosedRequest);
+        }
+
         return outcome.ToHttpResult();
     }
 

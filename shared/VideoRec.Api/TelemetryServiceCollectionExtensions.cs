@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -28,8 +29,8 @@ public static class TelemetryServiceCollectionExtensions
     /// <summary>
     /// Registers OpenTelemetry tracing and metrics for the recommend pipeline (<see cref="RecommendTelemetry"/>: a
     /// <c>recommend</c> span with a child per stage; stage and per-source latency histograms, candidate counts per
-    /// source, fallbacks) and ASP.NET Core requests (their path replaced by the route template, since the path holds the
-    /// user id), exported by <paramref name="exporter"/>. Spans and metrics carry stage, source, status and counts, never a user id. <paramref name="configure"/> adds to the tracer (tests add an
+    /// source, fallbacks) and ASP.NET Core requests (the server span gives the route template as <c>url.path</c>, not the path), exported by <paramref name="exporter"/>. Spans and metrics carry
+    /// stage, source, status and counts, never a user id. <paramref name="configure"/> adds to the tracer (tests add an
     /// in-memory exporter).
     /// </summary>
     public static IServiceCollection AddRecommendTelemetry(this IServiceCollection services, TelemetryExporter exporter = TelemetryExporter.None,
@@ -42,14 +43,7 @@ public static class TelemetryServiceCollectionExtensions
                 tracing.AddSource(RecommendTelemetry.Name).AddAspNetCoreInstrumentation(o =>
                 {
                     o.RecordException = true;
-                    // The raw path holds the user id: keep the route template instead (query values are redacted by default).
-                    o.EnrichWithHttpResponse = (activity, response) =>
-                    {
-                        if (response.HttpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } template })
-                        {
-                            activity.SetTag("url.path", template);
-                        }
-                    };
+                    o.EnrichWithHttpResponse = RedactPath;
                 });
                 switch (exporter)
                 {
@@ -79,5 +73,16 @@ public static class TelemetryServiceCollectionExtensions
                 configureMetrics?.Invoke(metrics);
             });
         return services;
+    }
+
+    /// <summary>
+    /// Replaces the server span's <c>url.path</c> (such as <c>/api/users/alice/recommendations</c>) by the matched route
+    /// template (<c>/api/users/{userId}/recommendations</c>), or drops it when no route matched: paths carry user ids,
+    /// which telemetry never does.
+    /// </summary>
+    private static void RedactPath(Activity activity, HttpResponse response)
+    {
+        var route = (response.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText;
+        activity.SetTag("url.path", route is null ? null : route.StartsWith('/') ? route : "/" + route);
     }
 }

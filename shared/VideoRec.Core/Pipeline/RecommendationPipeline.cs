@@ -17,6 +17,12 @@ public sealed record StageReport(string Stage, double ElapsedMs, string? Degrade
 /// <param name="Stages">Per-stage timings and fallbacks.</param>
 public sealed record PipelineResult(RerankResult Page, CandidateSet? Candidates, string Scorer, IReadOnlyList<StageReport> Stages)
 {
+    /// <summary>
+    /// The candidates that entered scoring: the merged candidates, or the fallback list when generation yielded none
+    /// (then <see cref="Candidates"/> holds none of them).
+    /// </summary>
+    public int Scored { get; init; }
+
     /// <summary>The reasons the answer is degraded (a source, a stage or the whole pipeline fell back); empty when none.</summary>
     public IReadOnlyList<string> Degradations =>
     [
@@ -150,7 +156,7 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
             RecommendTelemetry.RecordStage(stage);
         }
 
-        var result = new PipelineResult(page, set, scorerName, stages);
+        var result = new PipelineResult(page, set, scorerName, stages) { Scored = merged.Count };
         activity?.SetTag("degraded", result.Degradations.Count > 0);
         return result;
     }

@@ -189,7 +189,7 @@ public sealed class RecommendationHandler
 
         var coldStart = user.Vector is null && twoTower is null && recent.Count == 0;
         var explanation = request.Explain
-            ? new RecommendationExplanation(result.Scorer, coldStart, result.Candidates?.Candidates.Count ?? 0,
+            ? new RecommendationExplanation(result.Scorer, coldStart, result.Scored,
                 [.. (result.Candidates?.Sources ?? []).Select(s => new SourceExplanation(s.Source, RecommendTelemetry.StatusName(s.Status), s.Proposed, s.Selected, Math.Round(s.ElapsedMs, 3), s.Error))],
                 [new StageExplanation("profile", Math.Round(profileMs, 3), user.Problem), .. result.Stages.Select(s => new StageExplanation(s.Stage, Math.Round(s.ElapsedMs, 3), s.Degraded))],
                 [.. result.Page.Removed.Select(r => new RemovedVideo(r.VideoId, r.Rule, r.Reason))])
@@ -244,7 +244,7 @@ public sealed class RecommendationHandler
     /// <summary>
     /// The <paramref name="k"/> videos most similar to <paramref name="videoId"/> by WALS factors. Only videos with at
     /// least one positive training pair take part: the factors of a video nobody watched are noise, so such a query
-    /// gets an empty list and such a video is never proposed.
+    /// gets an empty list and such a video is never proposed. Hidden and misinformation videos are never proposed.
     /// </summary>
     /// <returns>The response, validation errors naming <c>videoId</c> or <c>k</c>, or not-found for an unknown video.</returns>
     public Outcome<SimilarVideosResponse> Similar(string? videoId, int? k)
@@ -266,9 +266,11 @@ public sealed class RecommendationHandler
         }
 
         var counts = bundle.Popularity.Counts.ToArray();
+        // Hidden and misinformation videos are never recommended, here either (re-ranking's rules do not run on this list).
         var items = counts[video] <= 0
             ? []
-            : bundle.Wals.SimilarVideos(video, count, v => counts[v] <= 0).Select(s => Item(bundle, s, Sources.Similar)).ToArray();
+            : bundle.Wals.SimilarVideos(video, count, v => counts[v] <= 0 || bundle.Catalogue[v].Hidden || bundle.Catalogue[v].Misinformation)
+                .Select(s => Item(bundle, s, Sources.Similar)).ToArray();
         return Outcome<SimilarVideosResponse>.Ok(new SimilarVideosResponse(videoId!, bundle.Version, items));
     }
 
@@ -297,7 +299,11 @@ public sealed class RecommendationHandler
             var profileTask = _store.GetUserAsync(userId, budget.Token);
             await Task.WhenAll(stateTask, aggregatesTask, profileTask).WaitAsync(budget.Token).ConfigureAwait(false);
             var state = await stateTask.ConfigureAwait(false);
-            var stored = await UserVectors.CurrentAsync(_store, _refresher, userId, state.Vector, state.VectorStale, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
+            // A user the bundle does not know whose vector is of another version (stored before this one was swapped in)
+            // has no usable vector until their next event: fold their history in now, as for a stale one. Users the
+            // bundle knows fall back to its vector instead (no history read).
+            var stale = state.VectorStale || (!inBundle && state.Vector is { } previous && previous.ModelVersion != bundle.Version);
+            var stored = await UserVectors.CurrentAsync(_store, _refresher, userId, state.Vector, stale, budget.Token).WaitAsync(budget.Token).ConfigureAwait(false);
             // A user who deleted their data is served as new: the bundle's vector and history were learned from what they deleted.
             var knownToBundle = inBundle && state.DeletedAt is null;
             var vector = stored?.ModelVersion == bundle.Version && stored.Vector.Length == bundle.Wals.Factors ? stored.Vector

@@ -156,6 +156,34 @@ public sealed class RecommendationHandlerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_user_newer_than_the_bundle_whose_vector_is_of_the_previous_version_is_folded_in_with_the_served_one()
+    {
+        // u9 joined after training: not in the bundle. The worker folded their watches into a vector of the previous
+        // version; then wals-test-1 was swapped in. Without a new event their vector is not stale, but it is of another basis.
+        var store = Store();
+        var previous = new WalsFoldInRefresher(new FixedModelBundleProvider(ServingBundle.Create("wals-test-0")));
+        await store.ApplyAsync(
+        [
+            new IngestEvent("e1", "u9", "v01", InteractionType.Watch, ServingBundle.Now.AddHours(-2)) { Seconds = 600 },
+            new IngestEvent("e2", "u9", "v05", InteractionType.Like, ServingBundle.Now.AddHours(-1)),
+        ], new IngestionRules(new IngestionOptions(), previous), CancellationToken.None);
+        Assert.Equal(1, await store.RefreshVectorsAsync(previous, 10, CancellationToken.None));
+        var options = Options();
+        var bundles = new FixedModelBundleProvider(ServingBundle.Create());
+        var host = new ServingModelHost(bundles, new ServingModelBuilder(options, new ExactServingIndexProvider()));
+        _owned.Add(host);
+        var handler = new RecommendationHandler(host, new ServingOptions(), options, store, new WalsFoldInRefresher(bundles), new FixedTimeProvider(ServingBundle.Now));
+
+        var page = await Page(handler, new RecommendQuery { UserId = "u9", K = 3, Country = "US", Language = "en", Explain = true });
+
+        // Folded in with wals-test-1, the vector leans on the first factor: the WALS source proposes and scores the page.
+        Assert.Equal("wals", page.Explain!.Scorer);
+        Assert.True(page.Explain.Sources.Single(s => s.Source == CandidateSources.Wals).Proposed > 0);
+        Assert.Equal(["v12", "v07", "v08"], Ids(page));
+        Assert.Empty(page.Degraded);
+    }
+
+    [Fact]
     public async Task A_failing_store_serves_the_user_from_the_bundle_and_says_so()
     {
         var store = new SickStore(Store()) { Failing = true };
@@ -213,6 +241,27 @@ public sealed class RecommendationHandlerTests : IDisposable
         Assert.Equal(2, page.Degraded.Count);
         Assert.Equal("source wals: IOException: index shard unreachable", page.Degraded[0]);
         Assert.StartsWith("candidates: no source proposed a video; served the fallback list (", page.Degraded[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Explain_counts_the_fallback_list_as_the_candidates_that_entered_scoring()
+    {
+        var options = Options(o =>
+        {
+            foreach (var (name, source) in o.Candidates.Sources)
+            {
+                source.Enabled = name == CandidateSources.Wals;
+            }
+        });
+        var indexes = new SickIndexes(new ExactServingIndexProvider(), CandidateSources.Wals);
+
+        var page = await Page(Handler(options: options, indexes: indexes), new RecommendQuery { UserId = "u1", K = 3, Country = "US", Language = "en", Explain = true });
+
+        // The fallback: v10, v03, v05, v07, v01, v08, v09 (popular for US/en without the seen v12; the misinformation rule
+        // removes v03 only in re-ranking) — seven videos were scored.
+        Assert.Equal("candidates: no source proposed a video; served the fallback list (7 videos)", page.Degraded[1]);
+        Assert.Equal(7, page.Explain!.Candidates);
+        Assert.Equal("wals", page.Explain.Scorer);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed record StageExplanation(string Stage, double ElapsedMs, [property:
 /// <summary>What happened inside one request (the <c>explain</c> member, with <c>?explain=true</c>).</summary>
 /// <param name="Scorer">The scorer whose scores ordered the page (<c>wals</c>, a ranker's name, or <c>fused</c>).</param>
 /// <param name="ColdStart">Whether the user had no personal signal (no WALS vector, no history).</param>
-/// <param name="Candidates">Merged candidates that entered scoring.</param>
+/// <param name="Candidates">Candidates that entered scoring: the merged candidates, or the fallback list when no source proposed any.</param>
 /// <param name="Sources">Per-source reports.</param>
 /// <param name="Stages">Per-stage timings.</param>
 /// <param name="Removed">Every candidate re-ranking removed, with its rule.</param>

@@ -9,7 +9,8 @@ namespace VideoRec.Core.Serving.Recommend;
 /// version without a restart: when the provider's version changes, the new model (indexes and all) is built in the
 /// background while requests keep being served by the old one, then replaces it atomically; the old one is disposed
 /// after a grace period so requests in flight finish on it. A version that fails to build is logged and the old one
-/// stays. Thread-safe.
+/// stays; a version whose build finishes after another one was offered (a newer one, or a rollback) is discarded,
+/// never served. Thread-safe.
 /// </summary>
 public sealed class ServingModelHost : IDisposable
 {
@@ -23,6 +24,7 @@ public sealed class ServingModelHost : IDisposable
     private Task<ServingModel>? _building;
     private string? _buildingVersion;
     private string? _failedVersion;
+    private bool _disposed;
 
     /// <summary>A host over <paramref name="bundles"/>.</summary>
     /// <param name="bundles">The bundle source (fixed, or swapped by the bundle refresh service).</param>
@@ -48,6 +50,7 @@ public sealed class ServingModelHost : IDisposable
     /// served model at once, starting a background build when the provider offers a newer version.
     /// </summary>
     /// <exception cref="InvalidDataException">The very first model cannot be built.</exception>
+    /// <exception cref="ObjectDisposedException">The host was disposed.</exception>
     public ServingModel Current
     {
         get
@@ -55,6 +58,7 @@ public sealed class ServingModelHost : IDisposable
             var current = Volatile.Read(ref _current);
             if (current is null)
             {
+                ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed), this);
                 return EnsureCurrentAsync(CancellationToken.None).GetAwaiter().GetResult();
             }
 
@@ -71,6 +75,7 @@ public sealed class ServingModelHost : IDisposable
     /// <summary>Builds (or waits for) the model of the provider's current bundle and serves it; returns it.</summary>
     /// <param name="cancellationToken">Stops waiting (the build goes on).</param>
     /// <exception cref="InvalidDataException">The model cannot be built and none is served yet.</exception>
+    /// <exception cref="ObjectDisposedException">The host was disposed.</exception>
     public async Task<ServingModel> EnsureCurrentAsync(CancellationToken cancellationToken)
     {
         var offered = _bundles.Current;
@@ -91,13 +96,29 @@ public sealed class ServingModelHost : IDisposable
         }
     }
 
-    /// <summary>Disposes the served model.</summary>
-    public void Dispose() => Interlocked.Exchange(ref _current, null)?.Dispose();
+    /// <summary>Disposes the served model; a build still running is disposed when it finishes, never served.</summary>
+    public void Dispose()
+    {
+        ServingModel? current;
+        lock (_gate)
+        {
+            _disposed = true;
+            current = _current;
+            Volatile.Write(ref _current, null);
+        }
+
+        current?.Dispose();
+    }
 
     private Task<ServingModel> StartBuild(ModelBundle bundle)
     {
         lock (_gate)
         {
+            if (_disposed)
+            {
+                return Task.FromException<ServingModel>(new ObjectDisposedException(nameof(ServingModelHost)));
+            }
+
             if (_building is not null && _buildingVersion == bundle.Version)
             {
                 return _building;
@@ -126,8 +147,7 @@ public sealed class ServingModelHost : IDisposable
             lock (_gate)
             {
                 _failedVersion = bundle.Version;
-                _building = null;
-                _buildingVersion = null;
+                EndBuild(bundle.Version);
             }
 
             _logger.LogError(e, "Serving model {ModelVersion} failed to build; {Served} stays served.", bundle.Version, ServedVersion ?? "nothing");
@@ -137,15 +157,33 @@ public sealed class ServingModelHost : IDisposable
         ServingModel? old;
         lock (_gate)
         {
+            if (_disposed)
+            {
+                // The host went away while this version built: nobody will serve or retire it.
+                EndBuild(bundle.Version);
+                model.Dispose();
+                throw new ObjectDisposedException(nameof(ServingModelHost));
+            }
+
             old = _current;
+            var offered = _bundles.Current.Version;
+            if (old is not null && (_buildingVersion != bundle.Version || offered != bundle.Version))
+            {
+                // Another version was asked for while this one built (a newer one, or a rollback to the one served):
+                // serving this one now would serve a version nobody offers any more, so it is thrown away.
+                EndBuild(bundle.Version);
+                model.Dispose();
+                _logger.LogInformation("Serving model {ModelVersion} built after {Offered} was offered instead; discarded.", bundle.Version, offered);
+                return old;
+            }
+
             if (old is not null)
             {
                 model.CopyActivityFrom(old);
             }
 
             Volatile.Write(ref _current, model);
-            _building = null;
-            _buildingVersion = null;
+            EndBuild(bundle.Version);
         }
 
         _logger.LogInformation("Serving model {ModelVersion} (was {Previous}).", model.Version, old?.Version ?? "none");
@@ -156,5 +194,15 @@ public sealed class ServingModelHost : IDisposable
         }
 
         return model;
+    }
+
+    /// <summary>Forgets the build of <paramref name="version"/> unless another version's build has replaced it. Under <see cref="_gate"/>.</summary>
+    private void EndBuild(string version)
+    {
+        if (_buildingVersion == version)
+        {
+            _building = null;
+            _buildingVersion = null;
+        }
     }
 }
