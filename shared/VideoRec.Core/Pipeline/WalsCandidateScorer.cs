@@ -1,5 +1,6 @@
 using VideoRec.Core.Bundles;
 using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.CandidateGeneration.Index;
 
 namespace VideoRec.Core.Pipeline;
 
@@ -9,9 +10,15 @@ namespace VideoRec.Core.Pipeline;
 /// vector (cold start) keeps the fused candidate order; a candidate outside the bundle's catalogue gets the lowest score
 /// of the request. Allocates one score array per request.
 /// </summary>
-/// <param name="bundle">The bundle whose video factors score.</param>
-public sealed class WalsCandidateScorer(ModelBundle bundle) : ICandidateScorer
+/// <param name="videos">The video factors by id, <c>[videos, factors]</c>.</param>
+public sealed class WalsCandidateScorer(VideoVectorTable videos) : ICandidateScorer
 {
+    /// <summary>Scores with the video factors of <paramref name="bundle"/> (no copy).</summary>
+    public WalsCandidateScorer(ModelBundle bundle)
+        : this(new VideoVectorTable((bundle ?? throw new ArgumentNullException(nameof(bundle))).Videos, bundle.Wals.VideoFactors, bundle.Wals.Factors))
+    {
+    }
+
     /// <inheritdoc />
     public string Name => "wals";
 
@@ -21,7 +28,7 @@ public sealed class WalsCandidateScorer(ModelBundle bundle) : ICandidateScorer
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(candidates);
         var scores = new float[candidates.Count];
-        if (request.WalsVector is not { } vector || vector.Length != bundle.Wals.Factors)
+        if (request.WalsVector is not { } vector || vector.Length != videos.Dimensions)
         {
             for (var i = 0; i < scores.Length; i++)
             {
@@ -36,9 +43,9 @@ public sealed class WalsCandidateScorer(ModelBundle bundle) : ICandidateScorer
         var missing = false;
         for (var i = 0; i < scores.Length; i++)
         {
-            if (bundle.Videos.TryGetIndex(candidates[i].VideoId, out var v))
+            if (videos.Find(candidates[i].VideoId) is { } row)
             {
-                var score = System.Numerics.Tensors.TensorPrimitives.Dot(user, bundle.Wals.VideoVector(v));
+                var score = System.Numerics.Tensors.TensorPrimitives.Dot(user, row.Span);
                 scores[i] = float.IsFinite(score) ? score : 0f;
                 lowest = Math.Min(lowest, scores[i]);
             }

@@ -42,7 +42,7 @@ public static class OrganicHistory
             var sequence = 0;
             for (var day = 0; day < days; day++)
             {
-                var visits = Poisson(random, user.SessionsPerDay);
+                var visits = Synthetic.Sampling.Poisson(random, user.SessionsPerDay);
                 for (var visit = 0; visit < visits; visit++)
                 {
                     var at = world.Options.Start + TimeSpan.FromDays(day) + TimeSpan.FromSeconds(random.Next(86_400));
@@ -115,17 +115,4 @@ public static class OrganicHistory
     }
 
 
-    private static int Poisson(Random random, double mean)
-    {
-        var limit = Math.Exp(-mean);
-        var k = 0;
-        var p = random.NextDouble();
-        while (p > limit && k < 100)
-        {
-            k++;
-            p *= random.NextDouble();
-        }
-
-        return k;
-    }
 }

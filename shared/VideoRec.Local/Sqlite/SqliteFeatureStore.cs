@@ -316,19 +316,7 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
             return null;
         }
 
-        var statistics = new VideoStatistics
-        {
-            VideoId = videoId,
-            Impressions = reader.GetInt64(0),
-            Clicks = reader.GetInt64(1),
-            Views = reader.GetInt64(2),
-            Likes = reader.GetInt64(3),
-            Dislikes = reader.GetInt64(4),
-            Shares = reader.GetInt64(5),
-            Comments = reader.GetInt64(6),
-            WatchMilliseconds = reader.GetInt64(7),
-            Completions = reader.GetInt64(8),
-        };
+        var statistics = Counters(reader, 0, videoId);
         using var hours = Command(connection, null, "SELECT hour, views FROM video_hours WHERE video_id = $id ORDER BY hour;", ("$id", videoId));
         using var rows = hours.ExecuteReader();
         while (rows.Read())
@@ -352,19 +340,7 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
                 {
                     cancellationToken.ThrowIfCancellationRequested();
                     var id = reader.GetString(0);
-                    all[id] = new VideoStatistics
-                    {
-                        VideoId = id,
-                        Impressions = reader.GetInt64(1),
-                        Clicks = reader.GetInt64(2),
-                        Views = reader.GetInt64(3),
-                        Likes = reader.GetInt64(4),
-                        Dislikes = reader.GetInt64(5),
-                        Shares = reader.GetInt64(6),
-                        Comments = reader.GetInt64(7),
-                        WatchMilliseconds = reader.GetInt64(8),
-                        Completions = reader.GetInt64(9),
-                    };
+                    all[id] = Counters(reader, 1, id);
                 }
             }
 
@@ -532,6 +508,21 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore,
         using var command = Command(connection, null, $"SELECT json FROM {table} WHERE {key} = $id;", ("$id", id));
         return command.ExecuteScalar() is string json ? JsonSerializer.Deserialize<T>(json, Json) : null;
     });
+
+    /// <summary>The counters of a <c>video_statistics</c> row read from column <paramref name="first"/> on (impressions … completions).</summary>
+    private static VideoStatistics Counters(SqliteDataReader reader, int first, string videoId) => new()
+    {
+        VideoId = videoId,
+        Impressions = reader.GetInt64(first),
+        Clicks = reader.GetInt64(first + 1),
+        Views = reader.GetInt64(first + 2),
+        Likes = reader.GetInt64(first + 3),
+        Dislikes = reader.GetInt64(first + 4),
+        Shares = reader.GetInt64(first + 5),
+        Comments = reader.GetInt64(first + 6),
+        WatchMilliseconds = reader.GetInt64(first + 7),
+        Completions = reader.GetInt64(first + 8),
+    };
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {

@@ -82,7 +82,7 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var random = new Random(Seeds.Derive(Seeds.Derive(_options.Seed, day), u));
-                var visits = Poisson(random, _world.Users[u].SessionsPerDay);
+                var visits = Synthetic.Sampling.Poisson(random, _world.Users[u].SessionsPerDay);
                 var times = Enumerable.Range(0, visits).Select(_ => random.Next(86_400)).Order().ToArray();
                 for (var visit = 0; visit < visits; visit++)
                 {
@@ -111,19 +111,6 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
         return state.Measure(armOf, experiment.Arms.Select(a => a.Name).ToArray());
     }
 
-    private static int Poisson(Random random, double mean)
-    {
-        var limit = Math.Exp(-mean);
-        var k = 0;
-        var p = random.NextDouble();
-        while (p > limit && k < 100)
-        {
-            k++;
-            p *= random.NextDouble();
-        }
-
-        return k;
-    }
 
     /// <summary>Serves one list: (user index, time, request seed) → items by position.</summary>
     private delegate Task<IReadOnlyList<ImpressionItem>> Server(int user, DateTimeOffset now, int seed, CancellationToken cancellationToken);
@@ -449,7 +436,7 @@ public sealed class ClosedLoopSimulation(SimulatedWorld world, ClosedLoopOptions
             var popular = models.PopularOrder.Take(500).Select(v => new Candidate(_world.Videos[v].Id, models.Popularity.Counts[v], CandidateSources.Popular)).ToArray();
             return new RecommendationPipeline(
                 new CandidateGenerationPipeline(generators, generation),
-                new WalsDotProductScorer(models.Factors),
+                new WalsCandidateScorer(models.Factors),
                 id => facts[VideoIndex[id]],
                 _ => popular,
                 new PipelineOptions { CandidatesBudgetMs = 10_000, ScoringBudgetMs = 10_000 },
