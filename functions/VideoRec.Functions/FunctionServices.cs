@@ -103,7 +103,12 @@ public static class FunctionServices
         // Traces and metrics of the recommend pipeline: OTLP when the app sets OTEL_EXPORTER_OTLP_ENDPOINT (such as an
         // OpenTelemetry collector forwarding to Application Insights), else collected for in-process listeners only.
         services.AddRecommendTelemetry(string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")) ? TelemetryExporter.None : TelemetryExporter.Otlp);
-        services.AddRecommendationServing();
+        // Serving settings, resilience and an A/B experiment from configuration (app settings such as
+        // VideoRec__Serving__ProfileBudgetMs, VideoRec__Experiment__Arms__0__Name); invalid values stop the app at start, each named.
+        var serving = configuration.GetSection(ServingModelOptions.Section).Get<ServingModelOptions>() ?? new ServingModelOptions();
+        var resilience = configuration.GetSection(VideoRec.Api.Resilience.ServingResilienceOptions.Section).Get<VideoRec.Api.Resilience.ServingResilienceOptions>();
+        var experiment = configuration.GetSection(VideoRec.Core.Online.ExperimentOptions.Section).Get<VideoRec.Core.Online.ExperimentOptions>();
+        services.AddRecommendationServing(serving: serving, resilience: resilience, experiment: string.IsNullOrEmpty(experiment?.Name) && experiment?.Arms is not { Count: > 0 } ? null : experiment);
         services.AddIngestion();
         services.AddOnlineMetrics();
         return services;

@@ -18,7 +18,8 @@ public static class RecommendationEndpoints
     /// <see cref="RecommendationPage"/> (also for unknown users, and for degraded answers, which say why), or 400 problem
     /// details naming each bad parameter, or 499 (no body) when <paramref name="cancellationToken"/> says the client went
     /// away. Context missing from the query is read from headers where natural:
-    /// <c>Accept-Language</c> (its first tag), <c>X-Country</c>, and <c>X-Device</c> (or <c>Sec-CH-UA-Mobile: ?1</c> for mobile).
+    /// <c>Accept-Language</c> (its first tag), <c>X-Country</c>, and <c>X-Device</c> (or <c>Sec-CH-UA-Mobile: ?1</c> for mobile);
+    /// a malformed header is ignored (headers come from browsers and proxies), while a malformed query parameter is a 400.
     /// </summary>
     public static async Task<IResult> Recommend(RecommendationHandler handler, string userId, HttpRequest request, CancellationToken cancellationToken)
     {
@@ -40,25 +41,32 @@ public static class RecommendationEndpoints
         Check(QueryParameters.TryParseOptionalText(query["language"], "language", out var language, out error), "language", error);
         Check(QueryParameters.TryParseOptionalText(query["country"], "country", out var country, out error), "country", error);
         Check(QueryParameters.TryParseFlag(query["explain"], "explain", out var explain, out error), "explain", error);
+        var headers = request.Headers;
+        var recommendQuery = new RecommendQuery
+        {
+            UserId = userId,
+            K = k,
+            PageToken = pageToken,
+            Device = device ?? HeaderDevice(headers),
+            Language = language ?? HeaderLanguage(headers),
+            Country = country ?? HeaderCountry(headers),
+            Explain = explain,
+        };
         if (errors.Count > 0)
         {
+            // Name the other fields' problems too (those that parsed), so one answer lists everything to fix.
+            foreach (var (field, messages) in handler.Validate(recommendQuery))
+            {
+                errors.TryAdd(field, messages);
+            }
+
             return Outcome<RecommendationPage>.Invalid(errors).ToHttpResult();
         }
 
-        var headers = request.Headers;
         Outcome<RecommendationPage> outcome;
         try
         {
-            outcome = await handler.RecommendAsync(new RecommendQuery
-            {
-                UserId = userId,
-                K = k,
-                PageToken = pageToken,
-                Device = device ?? HeaderDevice(headers),
-                Language = language ?? HeaderLanguage(headers),
-                Country = country ?? Single(headers["X-Country"]),
-                Explain = explain,
-            }, cancellationToken).ConfigureAwait(false);
+            outcome = await handler.RecommendAsync(recommendQuery, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -80,8 +88,17 @@ public static class RecommendationEndpoints
         return tag is null or "" or "*" || !System.Text.RegularExpressions.Regex.IsMatch(tag, "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8}){0,4}$") ? null : tag;
     }
 
+    /// <summary>
+    /// <c>X-Country</c> when it is a two-letter code; a malformed one (set by a proxy or CDN, not by the caller) is
+    /// ignored like a malformed <c>Accept-Language</c>, so the request falls back to the profile's country.
+    /// </summary>
+    private static string? HeaderCountry(IHeaderDictionary headers) =>
+        Single(headers["X-Country"]) is { } value && value.Trim() is { Length: 2 } code && code.All(char.IsAsciiLetter) ? code : null;
+
+    /// <summary><c>X-Device</c> when well formed (a malformed one is ignored), else <c>mobile</c> for <c>Sec-CH-UA-Mobile: ?1</c>.</summary>
     private static string? HeaderDevice(IHeaderDictionary headers) =>
-        Single(headers["X-Device"]) ?? (headers["Sec-CH-UA-Mobile"].ToString() == "?1" ? "mobile" : null);
+        (Single(headers["X-Device"]) is { } value && value.Trim() is { Length: >= 1 and <= 32 } device && device.All(c => char.IsAsciiLetterOrDigit(c) || c == '-') ? device : null)
+        ?? (headers["Sec-CH-UA-Mobile"].ToString() == "?1" ? "mobile" : null);
 
     private static string? Single(StringValues values) => values.Count == 1 && !string.IsNullOrWhiteSpace(values[0]) ? values[0] : null;
 

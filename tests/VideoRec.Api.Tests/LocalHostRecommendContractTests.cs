@@ -91,17 +91,29 @@ public sealed class LocalHostRecommendContractTests(ApiFixture fixture)
     }
 
     [Fact]
-    public async Task Context_headers_are_read_and_a_bad_country_header_is_named()
+    public async Task Context_headers_are_read_and_malformed_ones_are_ignored()
     {
         var (ok, _) = await GetAsync($"/api/users/{TestData.Alice}/recommendations?k=2", ("Accept-Language", "pt-BR,pt;q=0.9"), ("X-Country", "BR"), ("X-Device", "tv"));
-        var (badHeader, body) = await GetAsync($"/api/users/{TestData.Alice}/recommendations?k=2", ("X-Country", "Brazil"));
+        var (badCountry, _) = await GetAsync($"/api/users/{TestData.Alice}/recommendations?k=2", ("X-Country", "Brazil"), ("X-Device", "smart fridge"));
         var (garbledLanguage, _) = await GetAsync($"/api/users/{TestData.Alice}/recommendations?k=2", ("Accept-Language", ";;;q=x"));
+        var (badQuery, body) = await GetAsync($"/api/users/{TestData.Alice}/recommendations?k=2&country=Brazil", ("X-Country", "BR"));
 
         Assert.Equal(HttpStatusCode.OK, ok);
-        Assert.Equal(HttpStatusCode.BadRequest, badHeader);
-        Assert.Equal(["country"], Errors(body).Keys);
-        // A browser's malformed Accept-Language is ignored rather than refused.
+        // Headers come from browsers and proxies: a malformed one is ignored rather than refused …
+        Assert.Equal(HttpStatusCode.OK, badCountry);
         Assert.Equal(HttpStatusCode.OK, garbledLanguage);
+        // … while the caller's own query parameter is checked (and wins over the header).
+        Assert.Equal(HttpStatusCode.BadRequest, badQuery);
+        Assert.Equal(["country"], Errors(body).Keys);
+    }
+
+    [Fact]
+    public async Task Syntax_and_range_errors_are_named_together()
+    {
+        var (status, body) = await GetAsync($"/api/users/{TestData.Alice}/recommendations?k=abc&explain=yes&country=zz1&language=%25%25");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal(["country", "explain", "k", "language"], Errors(body).Keys.Order(StringComparer.Ordinal));
     }
 
     [Theory]

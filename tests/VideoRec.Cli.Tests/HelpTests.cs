@@ -17,9 +17,9 @@ public sealed class HelpTests
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --db --no-embeddings --json")]
     [InlineData("evaluate-embeddings", "--k --db --json " + DataOptions)]
     [InlineData("tags", "--tag --k --dimensions --epochs --min-count --liked-window --subsample --seed --sentence --output --json " + DataOptions)]
-    [InlineData("recommend", "--model --user --k --json")]
+    [InlineData("recommend", "--model --user --k --country --language --device --page-token --explain --json")]
     [InlineData("similar", "--model --video --k --json")]
-    [InlineData("serve", "--model --port --db --queue-connection --queue")]
+    [InlineData("serve", "--model --port --db --queue-connection --queue --telemetry --experiment")]
     [InlineData("bench wals", "--users --videos --nnz --factors --threads --solver --iterations --json")]
     [InlineData("bench twotower", "--data --users --videos --interactions --steps --threads --json")]
     public async Task Help_lists_every_option_of_the_command(string command, string options)

@@ -90,6 +90,13 @@ public sealed class RecommendationHandler
     /// <summary>The served models.</summary>
     public ServingModelHost Models => _models;
 
+    /// <summary>Every problem of <paramref name="query"/>, by field name (<c>userId</c>, <c>k</c>, <c>pageToken</c>, <c>device</c>, <c>language</c>, <c>country</c>); empty when valid.</summary>
+    public IReadOnlyDictionary<string, string[]> Validate(RecommendQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        return query.Validate(_options, out _);
+    }
+
     /// <summary>Recommends the first page of up to <paramref name="k"/> videos for <paramref name="userId"/> with no context (see <see cref="RecommendAsync(RecommendQuery, CancellationToken)"/>).</summary>
     public Task<Outcome<RecommendationPage>> RecommendAsync(string? userId, int? k, CancellationToken cancellationToken = default) =>
         RecommendAsync(new RecommendQuery { UserId = userId, K = k }, cancellationToken);
@@ -208,7 +215,7 @@ public sealed class RecommendationHandler
             }
         }
 
-        if (degraded.Count > 0)
+        if (degraded.Count > 0 && logImpression)
         {
             _logger.LogWarning("Recommend {RequestId}: model {ModelVersion}, arm {Arm}, {Items} items in {ElapsedMs:F1} ms, degraded: {Degraded}",
                 requestId, bundle.Version, arm, items.Length, clock.Elapsed.TotalMilliseconds, string.Join("; ", degraded));

@@ -50,6 +50,7 @@ public static class RecommendCommands
             {
                 AnsiConsole.MarkupLine($"Scorer {why.Scorer}, {why.Candidates} candidates, cold start: {(why.ColdStart ? "yes" : "no")}.");
                 AnsiConsole.MarkupLine("Sources: " + Markup.Escape(string.Join(", ", why.Sources.Select(s => $"{s.Source} {s.Status} {s.Proposed}→{s.Selected}"))));
+                AnsiConsole.MarkupLine("Stages: " + Markup.Escape(string.Join(", ", why.Stages.Select(s => $"{s.Stage} {s.ElapsedMs:F1} ms{(s.Degraded is null ? "" : $" ({s.Degraded})")}"))));
                 foreach (var removed in why.Removed)
                 {
                     AnsiConsole.MarkupLine($"  removed {Markup.Escape(removed.VideoId)} ({removed.Rule}): {Markup.Escape(removed.Reason)}");

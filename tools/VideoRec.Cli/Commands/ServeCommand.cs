@@ -34,10 +34,15 @@ public static class ServeCommand
             DefaultValueFactory = _ => "none",
             HelpName = "EXPORTER",
         }, "none", "console", "otlp");
+        var experiment = new Option<string?>("--experiment")
+        {
+            Description = "Serve an A/B experiment from this JSON file (as vrec simulate --experiment): each arm its own pipeline configuration, users assigned by a stable hash, every page logged with its arm (with --db).",
+            HelpName = "FILE",
+        };
         var queueName = new Option<string>("--queue") { Description = "Storage queue name (with --queue-connection).", DefaultValueFactory = _ => "events", HelpName = "NAME" };
         var command = new Command("serve", "Serve the recommendation, ingestion and catalogue API on 127.0.0.1, processing the event queue in the background, until Ctrl+C.")
         {
-            model, port, database, queueConnection, queueName, telemetry,
+            model, port, database, queueConnection, queueName, telemetry, experiment,
         };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
@@ -48,6 +53,11 @@ public static class ServeCommand
             }
 
             DatabaseFiles.Open(databasePath); // Bad files fail here with one clear line, before the host starts.
+            var experimentOptions = parse.GetValue(experiment) is { } file ? SimulateCommand.ReadExperiment(file) : null;
+            if (experimentOptions?.Validate() is { Count: > 0 } problems)
+            {
+                throw new CliException($"--experiment: {string.Join(" ", problems)}");
+            }
 
             var connection = parse.GetValue(queueConnection);
             var name = parse.GetValue(queueName)!;
@@ -59,6 +69,7 @@ public static class ServeCommand
                 Port = parse.GetValue(port),
                 DatabasePath = databasePath,
                 ConfigureQueue = configureQueue,
+                Experiment = experimentOptions,
                 Telemetry = parse.GetValue(telemetry) switch { "console" => TelemetryExporter.Console, "otlp" => TelemetryExporter.Otlp, _ => TelemetryExporter.None },
             });
             try

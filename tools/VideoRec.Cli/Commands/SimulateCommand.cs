@@ -148,7 +148,8 @@ public static class SimulateCommand
         AnsiConsole.MarkupLine($"{ingest.Events:N0} events validated and applied through the ingestion path ({ingest.EventsPerSecond:N0} events/s), {ingest.Impressions:N0} lists logged; {seconds:F1} s in all.");
     }
 
-    private static ExperimentOptions ReadExperiment(string path)
+    /// <summary>Reads an experiment JSON file (<c>{"name", "arms": [{"name", "traffic", "pipeline": {…}}]}</c>); errors name <c>--experiment</c>, the file and the line.</summary>
+    public static ExperimentOptions ReadExperiment(string path)
     {
         try
         {
