@@ -93,6 +93,7 @@ public static class FunctionServices
         // Serving indexes: HNSW built in each instance from the bundle (saved beside it, reopened memory-mapped); with
         // Azure AI Search, the WALS space is searched there instead, kept in step with the served bundle.
         services.AddEmbeddedVectorIndexes();
+        services.AddSingleton<Func<ModelBundle, TwoTowerServing?>>(VideoRec.TwoTower.Serving.TwoTowerServingLoader.Load);
         if (settings.VectorIndex == "AzureSearch")
         {
             services.AddSingleton<IServingIndexProvider>(sp => sp.GetService<IVideoVectorIndex>() is { } search

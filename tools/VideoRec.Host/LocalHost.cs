@@ -124,6 +124,8 @@ public static class LocalHost
 
         builder.Services.AddRecommendTelemetry(options.Telemetry, options.ConfigureTracing);
         builder.Services.AddEmbeddedVectorIndexes();
+        // The bundle's twotower/ folder, when it has one, adds the two-tower source (ONNX user tower per request).
+        builder.Services.AddSingleton<Func<Core.Bundles.ModelBundle, TwoTowerServing?>>(TwoTower.Serving.TwoTowerServingLoader.Load);
         options.ConfigureServing?.Invoke(builder.Services);
         builder.Services.AddRecommendationServing(options.Serving, options.Pipeline, experiment: options.Experiment);
         var app = builder.Build();

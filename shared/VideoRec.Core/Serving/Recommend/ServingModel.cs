@@ -193,9 +193,10 @@ public sealed class ServingModel : IDisposable
         return list;
     }
 
-    /// <summary>Disposes the indexes.</summary>
+    /// <summary>Disposes the indexes and the user tower.</summary>
     public void Dispose()
     {
+        (TwoTower as IDisposable)?.Dispose();
         foreach (var index in _indexes)
         {
             (index as IDisposable)?.Dispose();
