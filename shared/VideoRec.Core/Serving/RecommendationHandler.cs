@@ -179,9 +179,10 @@ public sealed class RecommendationHandler
             Country = country,
             Completed = (user.Aggregates?.Watched.Select(w => w.VideoId).OfType<string>() ?? []).Concat(user.Consumed).ToHashSet(StringComparer.Ordinal),
             Disliked = (user.Aggregates?.Disliked.Select(w => w.VideoId).OfType<string>() ?? []).ToHashSet(StringComparer.Ordinal),
-            ShownWithoutClick = ShownWithoutClick(user.Aggregates),
+            ShownWithoutClick = CandidateExclusions.ShownWithoutClick(user.Aggregates),
             AlreadyServed = request.AlreadyServed,
-            Seed = StableSeed(requestId),
+            // The request id's FNV-1a hash seeds exploration, so one request is reproducible from its id.
+            Seed = (int)PageToken.Hash(requestId),
         };
 
         var result = await model.Pipeline.RunAsync(candidateRequest, context, cancellationToken).ConfigureAwait(false);
@@ -343,37 +344,7 @@ public sealed class RecommendationHandler
             .Select(i => bundle.Videos[bundle.Seen.ColumnIndices[start + i]])];
     }
 
-    private static Dictionary<string, int> ShownWithoutClick(UserAggregates? aggregates)
-    {
-        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        if (aggregates is null)
-        {
-            return counts;
-        }
 
-        var engaged = aggregates.Watched.Concat(aggregates.Liked).Select(w => w.VideoId).OfType<string>().ToHashSet(StringComparer.Ordinal);
-        foreach (var shown in aggregates.Impressed)
-        {
-            if (shown.VideoId is { } id && !engaged.Contains(id))
-            {
-                counts[id] = counts.GetValueOrDefault(id) + 1;
-            }
-        }
-
-        return counts;
-    }
-
-    /// <summary>A seed for the request's random choices (exploration): FNV-1a of the request id.</summary>
-    private static int StableSeed(string requestId)
-    {
-        var hash = 2166136261u;
-        foreach (var c in requestId)
-        {
-            hash = (hash ^ c) * 16777619u;
-        }
-
-        return (int)hash;
-    }
 
     private static RecommendedItem Item(ModelBundle bundle, ScoredIndex scored, string source) =>
         new(bundle.Videos[scored.Index], bundle.Catalogue[scored.Index].Title, scored.Score, source);
