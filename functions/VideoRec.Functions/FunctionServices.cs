@@ -2,6 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using VideoRec.Api;
+using VideoRec.Core.CandidateGeneration;
+using VideoRec.Core.CandidateGeneration.Index;
+using VideoRec.Core.Serving.Recommend;
 using VideoRec.Core.Bundles;
 using VideoRec.Core.Bundles.Publishing;
 using VideoRec.Core.Serving;
@@ -56,6 +59,8 @@ public static class FunctionServices
         if (settings.Store == "Sqlite")
         {
             services.AddSqliteFeatureStore(settings.DatabasePath, includeQueue: settings.Queue == "Sqlite");
+            // The impression log has an embedded implementation only: with Cosmos, GET /api/metrics cannot resolve it yet.
+            services.AddSqliteImpressionLog();
         }
         // Blank or malformed values register nothing here: validation on start names them instead of a client constructor failing.
         var cosmosConnection = string.IsNullOrWhiteSpace(settings.CosmosConnection) ? null : settings.CosmosConnection;
@@ -85,8 +90,28 @@ public static class FunctionServices
                 string.IsNullOrWhiteSpace(settings.SearchApiKey) ? null : settings.SearchApiKey);
         }
 
-        services.AddRecommendationServing();
+        // Serving indexes: HNSW built in each instance from the bundle (saved beside it, reopened memory-mapped); with
+        // Azure AI Search, the WALS space is searched there instead, kept in step with the served bundle.
+        services.AddEmbeddedVectorIndexes();
+        services.AddSingleton<Func<ModelBundle, TwoTowerServing?>>(VideoRec.TwoTower.Serving.TwoTowerServingLoader.Load);
+        if (settings.VectorIndex == "AzureSearch")
+        {
+            services.AddSingleton<IServingIndexProvider>(sp => sp.GetService<IVideoVectorIndex>() is { } search
+                ? new SharedIndexProvider(search, CandidateSources.Wals, sp.GetRequiredService<VideoRec.Local.VectorIndex.EmbeddedServingIndexProvider>())
+                : sp.GetRequiredService<VideoRec.Local.VectorIndex.EmbeddedServingIndexProvider>());
+        }
+
+        // Traces and metrics of the recommend pipeline: OTLP when the app sets OTEL_EXPORTER_OTLP_ENDPOINT (such as an
+        // OpenTelemetry collector forwarding to Application Insights), else collected for in-process listeners only.
+        services.AddRecommendTelemetry(string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")) ? TelemetryExporter.None : TelemetryExporter.Otlp);
+        // Serving settings, resilience and an A/B experiment from configuration (app settings such as
+        // VideoRec__Serving__ProfileBudgetMs, VideoRec__Experiment__Arms__0__Name); invalid values stop the app at start, each named.
+        var serving = configuration.GetSection(ServingModelOptions.Section).Get<ServingModelOptions>() ?? new ServingModelOptions();
+        var resilience = configuration.GetSection(VideoRec.Api.Resilience.ServingResilienceOptions.Section).Get<VideoRec.Api.Resilience.ServingResilienceOptions>();
+        var experiment = configuration.GetSection(VideoRec.Core.Online.ExperimentOptions.Section).Get<VideoRec.Core.Online.ExperimentOptions>();
+        services.AddRecommendationServing(serving: serving, resilience: resilience, experiment: string.IsNullOrEmpty(experiment?.Name) && experiment?.Arms is not { Count: > 0 } ? null : experiment);
         services.AddIngestion();
+        services.AddOnlineMetrics();
         return services;
     }
 

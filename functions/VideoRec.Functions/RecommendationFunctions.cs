@@ -12,12 +12,12 @@ namespace VideoRec.Functions;
 /// </summary>
 public sealed class RecommendationFunctions(RecommendationHandler handler)
 {
-    /// <summary>GET /api/users/{userId}/recommendations?k=</summary>
+    /// <summary>GET /api/users/{userId}/recommendations?k=&amp;pageToken=&amp;device=&amp;language=&amp;country=&amp;explain=</summary>
     [Function("Recommend")]
     public Task<IResult> Recommend(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "users/{userId}/recommendations")] HttpRequest request,
         string userId) =>
-        RecommendationEndpoints.Recommend(handler, userId, request.Query["k"], request.HttpContext.RequestAborted);
+        RecommendationEndpoints.Recommend(handler, userId, request, request.HttpContext.RequestAborted);
 
     /// <summary>GET /api/videos/{videoId}/similar?k=</summary>
     [Function("SimilarVideos")]

@@ -2,7 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using VideoRec.Core.Bundles;
 using VideoRec.Core.Embeddings;
 using VideoRec.Core.Ingestion;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using VideoRec.Api.Resilience;
+using VideoRec.Core.Pipeline;
 using VideoRec.Core.Serving;
+using VideoRec.Core.Serving.Recommend;
+using VideoRec.Core.Online;
 
 namespace VideoRec.Api;
 
@@ -13,22 +19,77 @@ public static class ServiceCollectionExtensions
     /// Registers the recommendation handler over the bundle at <paramref name="modelPath"/> (a bundle directory or a
     /// model folder with CURRENT), loaded once when first needed.
     /// </summary>
-    public static IServiceCollection AddRecommendationServing(this IServiceCollection services, string modelPath, ServingOptions? options = null)
+    public static IServiceCollection AddRecommendationServing(this IServiceCollection services, string modelPath, ServingOptions? options = null,
+        ServingModelOptions? serving = null)
     {
         services.AddSingleton<IModelBundleProvider>(_ => new FixedModelBundleProvider(ModelBundle.Load(modelPath)));
-        return services.AddRecommendationServing(options);
+        return services.AddRecommendationServing(options, serving);
     }
 
     /// <summary>
-    /// Registers the recommendation handler over an already registered <see cref="IModelBundleProvider"/> (and the
-    /// <see cref="IFeatureStore"/>, when one is registered, for fresh vectors and histories).
+    /// Registers the recommend path over an already registered <see cref="IModelBundleProvider"/>: the serving model
+    /// host (hot swap), its builder over the registered <see cref="IServingIndexProvider"/> (exact when none is), the
+    /// recommendation handler, and <see cref="ServingBackgroundService"/> (builds the first model at start and refreshes
+    /// activity from a registered <see cref="IActivityFeed"/>). The feature store, when registered, is read through
+    /// <see cref="ResilientServingStore"/> and every index through <see cref="ResilientVectorIndex"/>. A registered
+    /// <c>Func&lt;ModelBundle, TwoTowerServing?&gt;</c> adds the two-tower source; a registered
+    /// <c>Func&lt;ServingModel, ICandidateScorer&gt;</c> replaces the WALS scorer.
     /// </summary>
-    public static IServiceCollection AddRecommendationServing(this IServiceCollection services, ServingOptions? options = null)
+    /// <exception cref="ArgumentException">A setting is invalid (every problem named).</exception>
+    /// <param name="services">The services.</param>
+    /// <param name="options">Limits of k.</param>
+    /// <param name="serving">Serving settings; defaults when <c>null</c>.</param>
+    /// <param name="resilience">Timeouts and breakers; defaults when <c>null</c>.</param>
+    /// <param name="experiment">An A/B experiment whose arms serve (each its own pipeline configuration); <c>null</c> serves one configuration.
+    /// A registered <see cref="IImpressionLog"/> records every served page with its arm.</param>
+    public static IServiceCollection AddRecommendationServing(this IServiceCollection services, ServingOptions? options = null,
+        ServingModelOptions? serving = null, ServingResilienceOptions? resilience = null, ExperimentOptions? experiment = null)
     {
         services.AddSingleton(options ?? new ServingOptions());
-        services.AddSingleton(sp => new RecommendationHandler(
-            sp.GetRequiredService<IModelBundleProvider>(), sp.GetRequiredService<ServingOptions>(), sp.GetService<IFeatureStore>(),
-            sp.GetService<IngestionRules>()?.Vectors));
+        services.AddSingleton((serving ?? new ServingModelOptions()).EnsureValid());
+        var resilienceOptions = resilience ?? new ServingResilienceOptions();
+        if (resilienceOptions.Validate() is { Count: > 0 } problems)
+        {
+            throw new ArgumentException("Invalid resilience settings:" + Environment.NewLine + string.Join(Environment.NewLine, problems));
+        }
+
+        services.AddSingleton(resilienceOptions);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IServingIndexProvider, ExactServingIndexProvider>();
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<ServingResilienceOptions>();
+            var indexes = new ResilientIndexProvider(sp.GetRequiredService<IServingIndexProvider>(), settings.Build(settings.IndexTimeoutMs));
+            return new ServingModelBuilder(sp.GetRequiredService<ServingModelOptions>(), indexes,
+                sp.GetService<Func<ModelBundle, TwoTowerServing?>>(), sp.GetService<Func<ServingModel, ICandidateScorer>>());
+        });
+        services.AddSingleton(sp => new ServingModelHost(sp.GetRequiredService<IModelBundleProvider>(), sp.GetRequiredService<ServingModelBuilder>(),
+            logger: sp.GetService<ILogger<ServingModelHost>>()));
+        if (experiment is not null)
+        {
+            // Validated here, so a bad experiment stops the host at start with every problem named.
+            _ = new ExperimentAssignment(experiment);
+            services.AddSingleton(sp =>
+            {
+                var settings = sp.GetRequiredService<ServingResilienceOptions>();
+                return new ExperimentServing(experiment, sp.GetRequiredService<IModelBundleProvider>(), sp.GetRequiredService<ServingModelOptions>(),
+                    new ResilientIndexProvider(sp.GetRequiredService<IServingIndexProvider>(), settings.Build(settings.IndexTimeoutMs)),
+                    sp.GetService<Func<ModelBundle, TwoTowerServing?>>(), sp.GetService<Func<ServingModel, ICandidateScorer>>(), sp.GetService<ILoggerFactory>());
+            });
+        }
+        services.AddSingleton(sp =>
+        {
+            var settings = sp.GetRequiredService<ServingResilienceOptions>();
+            var store = sp.GetService<IFeatureStore>() is { } inner ? new ResilientServingStore(inner, settings.Build(settings.StoreTimeoutMs)) : null;
+            return new RecommendationHandler(sp.GetRequiredService<ServingModelHost>(), sp.GetRequiredService<ServingOptions>(), sp.GetRequiredService<ServingModelOptions>(),
+                store, sp.GetService<IngestionRules>()?.Vectors, sp.GetRequiredService<TimeProvider>(), sp.GetService<ILogger<RecommendationHandler>>(),
+                sp.GetService<ExperimentServing>(), sp.GetService<IImpressionLog>());
+        });
+        services.AddSingleton(sp => sp.GetService<IActivityFeed>() is { } feed
+            ? new ActivityRefresher(sp.GetRequiredService<ServingModelHost>(), feed, sp.GetRequiredService<ServingModelOptions>(), sp.GetRequiredService<TimeProvider>(),
+                sp.GetService<ILogger<ActivityRefresher>>(), sp.GetService<ExperimentServing>())
+            : null!);
+        services.AddHostedService<ServingBackgroundService>();
         services.AddProblemDetails();
         return services;
     }

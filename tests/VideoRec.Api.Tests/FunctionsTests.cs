@@ -59,7 +59,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
         var items = Json.Items(body);
         Assert.Equal(3, items.Length);
         Assert.Equal("v03", items[0].VideoId);
-        Assert.All(items, item => Assert.Equal("wals", item.Source));
+        Assert.All(items, item => Assert.Contains("wals", item.Sources));
         Assert.All(items, item => Assert.Equal(TestData.Title(item.VideoId), item.Title));
         Assert.All(items, item => Assert.DoesNotContain(item.VideoId, TestData.Seen(TestData.Alice)));
         Json.AssertDescending(items);
@@ -75,9 +75,10 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
 
         Assert.Equal(200, status);
         var items = Json.Items(body);
-        Assert.Equal(["v01", "v02"], items.Select(i => i.VideoId));
-        Assert.Equal([9.0, 8.0], items.Select(i => i.Score));
-        Assert.All(items, item => Assert.Equal("popular", item.Source));
+        Assert.Equal(2, items.Length);
+        Assert.Equal("v01", items[0].VideoId);
+        Json.AssertDescending(items);
+        Assert.All(items, item => Assert.Contains("popular", item.Sources));
     }
 
     [Fact]
@@ -86,7 +87,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
         var (status, _, body) = await ExecuteAsync(await Functions().Recommend(Request(""), "stranger"));
 
         Assert.Equal(200, status);
-        Assert.Equal(TestData.PopularityOrder, Json.Items(body).Select(i => i.VideoId));
+        Assert.Equal(TestData.PopularityOrder[..9].Order(), Json.Items(body).Select(i => i.VideoId).Order());
     }
 
     [Theory]
@@ -111,7 +112,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
         var (status, _, body) = await ExecuteAsync(functions.Similar(Request("?k=2"), "v01"));
         Assert.Equal(200, status);
         Assert.Equal("v01", Json.String(body, "videoId"));
-        var items = Json.Items(body);
+        var items = Json.SimilarItems(body);
         Assert.Equal(2, items.Length);
         Assert.All(items, item => Assert.Equal("similar", item.Source));
         Assert.All(items, item => Assert.NotEqual("v01", item.VideoId));
@@ -169,7 +170,7 @@ public sealed class FunctionsTests(ApiFixture fixture) : IDisposable
         var host = await HostAsync($"/api/videos/{video}/similar{query}");
 
         Assert.Equal(200, status);
-        Assert.NotEmpty(Json.Items(function));
+        Assert.NotEmpty(Json.SimilarItems(function));
         Assert.Equal(host.GetRawText(), function.GetRawText());
     }
 }

@@ -29,7 +29,7 @@ public sealed class LocalHostSimilarAndHealthTests(ApiFixture fixture)
         Assert.Equal(["items", "modelVersion", "videoId"], body.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
         Assert.Equal(video, Json.String(body, "videoId"));
         Assert.Equal(fixture.Trained.Version, Json.String(body, "modelVersion"));
-        var items = Json.Items(body);
+        var items = Json.SimilarItems(body);
         Assert.Equal(2, items.Length);
         Assert.All(items, item => Assert.Equal("similar", item.Source));
         Assert.All(items, item => Assert.Equal(TestData.Title(item.VideoId), item.Title));
@@ -45,7 +45,7 @@ public sealed class LocalHostSimilarAndHealthTests(ApiFixture fixture)
         var (response, body) = await GetAsync("/api/videos/v03/similar?k=500");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var items = Json.Items(body);
+        var items = Json.SimilarItems(body);
         // v10 has no interactions: its factors are noise, so it is never proposed.
         Assert.Equal(TestData.VideoIds.Where(v => v is not "v03" and not "v10").Order(), items.Select(i => i.VideoId).Order());
         Json.AssertDescending(items);
@@ -57,7 +57,7 @@ public sealed class LocalHostSimilarAndHealthTests(ApiFixture fixture)
         var (response, body) = await GetAsync("/api/videos/v01/similar");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var items = Json.Items(body);
+        var items = Json.SimilarItems(body);
         Assert.Equal(8, items.Length);
         Assert.DoesNotContain(items, i => i.VideoId is "v01" or "v10");
     }
@@ -69,7 +69,7 @@ public sealed class LocalHostSimilarAndHealthTests(ApiFixture fixture)
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("v10", Json.String(body, "videoId"));
-        Assert.Empty(Json.Items(body));
+        Assert.Empty(Json.SimilarItems(body));
     }
 
     [Fact]

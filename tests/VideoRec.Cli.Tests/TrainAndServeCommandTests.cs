@@ -91,21 +91,21 @@ public sealed class TrainAndServeCommandTests : IDisposable
         var result = await Vrec.SucceedsAsync("recommend", "--model", models, "--user", "1", "--k", "3", "--json", jsonPath);
 
         var json = Vrec.ReadJson(jsonPath);
-        Assert.Equal(["userId", "requestId", "modelVersion", "items"], json.Select(p => p.Key));
+        Assert.Equal(["requestId", "userId", "modelVersion", "items", "nextPageToken", "degraded"], json.Select(p => p.Key));
         Assert.Equal("1", (string?)json["userId"]);
         Assert.Matches("^[0-9a-f]{32}$", (string)json["requestId"]!);
         Assert.Equal(CurrentVersion(models), (string?)json["modelVersion"]);
         var items = json["items"]!.AsArray().Select(i => i!.AsObject()).ToArray();
         Assert.Equal(3, items.Length);
-        Assert.All(items, i => Assert.Equal("wals", (string?)i["source"]));
+        Assert.All(items, i => Assert.Contains("wals", i["sources"]!.AsArray().Select(s => (string?)s)));
+        Assert.Equal([0, 1, 2], items.Select(i => (int)i["position"]!));
         var ids = items.Select(i => (string)i["videoId"]!).ToArray();
         Assert.Equal(3, ids.Distinct().Count());
         Assert.All(ids, id => Assert.DoesNotContain(id, new[] { "1", "2", "3", "4" })); // user 1 rated movies 1 to 4
         var titles = new Dictionary<string, string> { ["5"] = "Sabrina (1995)", ["6"] = "Balto (1995)", ["7"] = "Nixon (1995)", ["8"] = "GoldenEye (1995)" };
         Assert.All(items, i => Assert.Equal(titles[(string)i["videoId"]!], (string?)i["title"]));
-        var scores = items.Select(i => (double)i["score"]!).ToArray();
-        Assert.Equal(scores.OrderDescending(), scores);
         Assert.Contains("Top 3 for user 1", result.Out, StringComparison.Ordinal);
+        Assert.Contains("Next page: --page-token ", result.Out, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -119,10 +119,12 @@ public sealed class TrainAndServeCommandTests : IDisposable
         var json = Vrec.ReadJson(jsonPath);
         Assert.Equal("stranger", (string?)json["userId"]);
         var items = json["items"]!.AsArray().Select(i => i!.AsObject()).ToArray();
-        Assert.All(items, i => Assert.Equal("popular", (string?)i["source"]));
-        // Positive pairs: movie 1 has 5 (users 1, 2, 3, 5, 7); movies 2 and 3 have 4 each; ties go to the lower index.
+        Assert.All(items, i => Assert.Equal(["popular"], i["sources"]!.AsArray().Select(s => (string?)s)));
+        // Cold start: the popular list alone. Positive pairs: movie 1 has 5 (users 1, 2, 3, 5, 7); movies 2 and 3 have 4
+        // each; ties go to the lower index. The page keeps the list's order (its fused scores fall with the rank).
         Assert.Equal(["1", "2", "3"], items.Select(i => (string)i["videoId"]!));
-        Assert.Equal([5.0, 4.0, 4.0], items.Select(i => (double)i["score"]!));
+        var scores = items.Select(i => (double)i["score"]!).ToArray();
+        Assert.Equal(scores.OrderDescending(), scores);
     }
 
     [Theory]

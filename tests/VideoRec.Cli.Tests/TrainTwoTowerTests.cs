@@ -31,5 +31,15 @@ public sealed class TrainTwoTowerTests : IDisposable
         var vectors = new float[40 * 64];
         Buffer.BlockCopy(File.ReadAllBytes(Path.Combine(folder, "video_embeddings.f32")), 0, vectors, 0, vectors.Length * sizeof(float));
         Assert.All(Enumerable.Range(0, 40), v => Assert.Equal(1f, MathF.Sqrt(vectors.AsSpan(v * 64, 64).ToArray().Sum(x => x * x)), 3));
+
+        // Serving loads the folder: the two-tower source runs with the ONNX user tower and proposes videos.
+        var recommendPath = _temp["recommend.json"];
+        await Vrec.SucceedsAsync("recommend", "--model", models, "--user", "1", "--k", "5", "--explain", "--json", recommendPath);
+        var page = Vrec.ReadJson(recommendPath);
+        var towerSource = page["explain"]!["sources"]!.AsArray().Single(s => (string?)s!["source"] == "twotower")!;
+        Assert.Equal("ok", (string?)towerSource["status"]);
+        Assert.True((int)towerSource["proposed"]! > 0);
+        Assert.Empty(page["degraded"]!.AsArray());
+        Assert.Contains(page["items"]!.AsArray(), i => i!["sources"]!.AsArray().Any(s => (string?)s == "twotower"));
     }
 }

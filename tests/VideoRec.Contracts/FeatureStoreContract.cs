@@ -21,6 +21,24 @@ public abstract class FeatureStoreContract
 
     private static CancellationToken None => CancellationToken.None;
 
+    // ---- Request ids (online attribution) ----
+
+    [Fact]
+    public async Task Apply_RequestId_IsStoredAndReadBack_AndEventsWithoutOneStayValid()
+    {
+        var store = CreateStore();
+        var clicked = Simple("r1", "u1", "v1", InteractionType.Click, T0) with { RequestId = "req-7" };
+        var plain = Simple("r2", "u1", "v2", InteractionType.Click, T0.AddMinutes(1));
+
+        await store.ApplyAsync([clicked, plain], Rules(), None);
+        // A redelivery carrying another request id is a duplicate: the first stays.
+        await store.ApplyAsync([clicked with { RequestId = "req-8" }], Rules(), None);
+
+        var events = await store.GetUserEventsAsync("u1", None);
+        Assert.Equal(["req-7", null], events.Select(e => e.RequestId));
+        Assert.Equal([clicked, plain], events);
+    }
+
     // ---- Apply and read back ----
 
     [Fact]

@@ -28,6 +28,7 @@ public sealed class FunctionsMetadataTests
             ("UserAggregates", "httpTrigger", "Function", "users/{userId}/aggregates", ["get"]),
             ("VideoStatistics", "httpTrigger", "Function", "videos/{videoId}/statistics", ["get"]),
             ("DeleteUser", "httpTrigger", "Function", "users/{userId}", ["delete"]),
+            ("Metrics", "httpTrigger", "Function", "metrics", ["get"]),
             ("ProcessEvents", "queueTrigger", null, null, []),
             ("RefreshEmbeddings", "queueTrigger", null, null, []),
             ("PublishModelBundle", "timerTrigger", null, null, []),

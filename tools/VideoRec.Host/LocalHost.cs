@@ -7,6 +7,7 @@ using VideoRec.Api;
 using VideoRec.Core.Embeddings;
 using VideoRec.Core.Ingestion;
 using VideoRec.Core.Serving;
+using VideoRec.Core.Serving.Recommend;
 using VideoRec.Local;
 
 namespace VideoRec.Host;
@@ -42,6 +43,27 @@ public sealed record LocalHostOptions
     /// <summary>Contract limits of ingestion.</summary>
     public IngestionOptions Ingestion { get; init; } = new();
 
+    /// <summary>How often a model folder's <c>CURRENT</c> file is checked for a new version to swap in. Default 10 seconds.</summary>
+    public TimeSpan ModelCheckInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Where OpenTelemetry traces and metrics go. Default none (collected, not exported).</summary>
+    public TelemetryExporter Telemetry { get; init; } = TelemetryExporter.None;
+
+    /// <summary>More tracing set-up (tests add an in-memory exporter); <c>null</c> for none.</summary>
+    public Action<OpenTelemetry.Trace.TracerProviderBuilder>? ConfigureTracing { get; init; }
+
+    /// <summary>An A/B experiment whose arms serve (with a database, every served page is logged with its arm); <c>null</c> for none.</summary>
+    public Core.Online.ExperimentOptions? Experiment { get; init; }
+
+    /// <summary>Limits of k; <c>null</c> for the defaults.</summary>
+    public ServingOptions? Serving { get; init; }
+
+    /// <summary>Candidate generation, stage budgets and re-ranking; <c>null</c> for the defaults.</summary>
+    public ServingModelOptions? Pipeline { get; init; }
+
+    /// <summary>More serving registrations (such as a two-tower loader or a scorer), applied before the recommend path is registered.</summary>
+    public Action<IServiceCollection>? ConfigureServing { get; init; }
+
     /// <summary>Registers a different queue (for example Azure Storage) instead of the SQLite queue table; <c>null</c> keeps SQLite.</summary>
     public Action<IServiceCollection>? ConfigureQueue { get; init; }
 }
@@ -64,7 +86,14 @@ public static class LocalHost
         // A failed start (such as a port in use) is reported once by the caller, not also as a host log dump.
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting", LogLevel.None);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
-        builder.Services.AddSingleton<IModelBundleProvider>(new FixedModelBundleProvider(bundle));
+        var provider = new SwappableModelBundleProvider(bundle);
+        builder.Services.AddSingleton(provider);
+        builder.Services.AddSingleton<IModelBundleProvider>(provider);
+        if (File.Exists(Path.Combine(options.ModelPath, "CURRENT")))
+        {
+            builder.Services.AddHostedService(sp => new ModelFolderWatchService(options.ModelPath, provider, sp.GetRequiredService<ServingModelHost>(),
+                options.ModelCheckInterval, sp.GetRequiredService<ILogger<ModelFolderWatchService>>()));
+        }
         if (options.DatabasePath is { } database)
         {
             builder.Services.AddSqliteFeatureStore(database, includeQueue: options.ConfigureQueue is null);
@@ -75,6 +104,8 @@ public static class LocalHost
             }
 
             builder.Services.AddIngestion(options.Ingestion);
+            builder.Services.AddSqliteImpressionLog();
+            builder.Services.AddOnlineMetrics();
             if (options.ProcessQueue)
             {
                 builder.Services.AddSingleton(sp => new QueueWorker(sp.GetRequiredService<IEventQueueSource>(), sp.GetRequiredService<EventBatchProcessor>(),
@@ -91,7 +122,12 @@ public static class LocalHost
             }
         }
 
-        builder.Services.AddRecommendationServing();
+        builder.Services.AddRecommendTelemetry(options.Telemetry, options.ConfigureTracing);
+        builder.Services.AddEmbeddedVectorIndexes();
+        // The bundle's twotower/ folder, when it has one, adds the two-tower source (ONNX user tower per request).
+        builder.Services.AddSingleton<Func<Core.Bundles.ModelBundle, TwoTowerServing?>>(TwoTower.Serving.TwoTowerServingLoader.Load);
+        options.ConfigureServing?.Invoke(builder.Services);
+        builder.Services.AddRecommendationServing(options.Serving, options.Pipeline, experiment: options.Experiment);
         var app = builder.Build();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -99,6 +135,7 @@ public static class LocalHost
         if (options.DatabasePath is not null)
         {
             app.MapIngestionApi();
+            app.MapMetricsApi();
         }
 
         return app;

@@ -13,7 +13,7 @@ namespace VideoRec.Azure.Cosmos;
 /// <summary>A raw interaction in <c>userState</c> (partition <c>/userId</c>, id <c>event:{eventId}</c>), expiring after <c>ttl</c> seconds when set.</summary>
 internal sealed record InteractionDocument(
     string Id, string UserId, string EventId, string? VideoId, string Type, string Timestamp,
-    double? Seconds, string? Text, string? Device, GeoLocation? Location, int Version, int? Ttl)
+    double? Seconds, string? Text, string? Device, GeoLocation? Location, int Version, int? Ttl, string? RequestId = null)
 {
     /// <summary>Document kind, for queries and change-feed readers of the shared container.</summary>
     public string Kind => CosmosDocuments.InteractionKind;
@@ -205,7 +205,7 @@ internal static class CosmosDocuments
     /// <summary>The raw interaction document of <paramref name="e"/>, expiring after <paramref name="timeToLive"/> when set.</summary>
     public static InteractionDocument Interaction(IngestEvent e, TimeSpan? timeToLive) => new(
         InteractionId(e.EventId), e.UserId, e.EventId, e.VideoId, EventBatchParser.TypeName(e.Type), FormatTimestamp(e.Timestamp),
-        e.Seconds, e.Text, e.Device, e.Location, e.Version, timeToLive is { } ttl ? TtlSeconds(ttl) : null);
+        e.Seconds, e.Text, e.Device, e.Location, e.Version, timeToLive is { } ttl ? TtlSeconds(ttl) : null, e.RequestId);
 
     /// <summary>The event a raw interaction document holds.</summary>
     public static IngestEvent ToEvent(InteractionDocument d) => new(d.EventId, d.UserId, d.VideoId, ParseType(d.Type), ParseTimestamp(d.Timestamp))
@@ -215,6 +215,7 @@ internal static class CosmosDocuments
         Text = d.Text,
         Device = d.Device,
         Location = d.Location,
+        RequestId = d.RequestId,
     };
 
     private static InteractionType ParseType(string name) =>

@@ -32,6 +32,18 @@ public sealed record CatalogueEntry(string Title, IReadOnlyList<string> Tags)
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? DurationSeconds { get; init; }
 
+    /// <summary>Hidden or deleted: never recommended.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Hidden { get; init; }
+
+    /// <summary>Flagged as misinformation: removed from recommendations.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Misinformation { get; init; }
+
+    /// <summary>Duplicate group (re-uploads, mirrors); <c>null</c> for none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? DuplicateGroup { get; init; }
+
     /// <summary>The entry of a catalogue video.</summary>
     public static CatalogueEntry From(Video video)
     {
@@ -43,9 +55,12 @@ public sealed record CatalogueEntry(string Title, IReadOnlyList<string> Tags)
             UploadedAt = video.UploadedAt,
             CreatorId = video.CreatorId,
             DurationSeconds = video.DurationSeconds,
+            Hidden = video.Hidden,
+            Misinformation = video.Misinformation,
+            DuplicateGroup = video.DuplicateGroup,
         };
     }
 
     /// <summary>The attributes vector-index filters test.</summary>
-    public VideoIndexAttributes Attributes() => VideoIndexAttributes.Normalised(Language, AllowedRegions, UploadedAt);
+    public VideoIndexAttributes Attributes() => VideoIndexAttributes.Normalised(Language, AllowedRegions, UploadedAt, Hidden);
 }

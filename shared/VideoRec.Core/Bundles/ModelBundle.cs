@@ -53,6 +53,9 @@ public sealed class ModelBundle
     /// <summary>The manifest.</summary>
     public BundleManifest Manifest { get; }
 
+    /// <summary>The directory the bundle was loaded from (<see cref="Load"/>), or <c>null</c> for a bundle built in memory.</summary>
+    public string? SourceDirectory { get; private set; }
+
     /// <summary>The model version, from the manifest.</summary>
     public string Version => Manifest.ModelVersion;
 
@@ -191,7 +194,7 @@ public sealed class ModelBundle
         var wals = new WalsModel(k, userFactors, videoFactors, manifest.Wals);
         try
         {
-            return new ModelBundle(manifest, users, videos, wals, new PopularityModel(popularity), seen, catalogue!);
+            return new ModelBundle(manifest, users, videos, wals, new PopularityModel(popularity), seen, catalogue!) { SourceDirectory = directory };
         }
         catch (ArgumentException e)
         {

@@ -47,8 +47,26 @@ public static class CandidateExclusions
             return new HashSet<string>(StringComparer.Ordinal);
         }
 
-        static IEnumerable<string> Ids(IEnumerable<RecentItem> items) => items.Select(i => i.VideoId).OfType<string>();
         return Build(Ids(aggregates.Watched).Concat(Ids(aggregates.Liked)), Ids(aggregates.Disliked), Ids(aggregates.Impressed),
             options.MaxImpressionsWithoutClick);
     }
+
+    /// <summary>
+    /// Per video, how many of the user's recent impressions were neither watched nor liked (the over-exposure rule of
+    /// re-ranking); empty for a user with no events.
+    /// </summary>
+    /// <param name="aggregates">The user's aggregates, or <c>null</c>.</param>
+    public static Dictionary<string, int> ShownWithoutClick(UserAggregates? aggregates)
+    {
+        if (aggregates is null)
+        {
+            return new Dictionary<string, int>(StringComparer.Ordinal);
+        }
+
+        var engaged = Ids(aggregates.Watched).Concat(Ids(aggregates.Liked)).ToHashSet(StringComparer.Ordinal);
+        return Ids(aggregates.Impressed).Where(v => !engaged.Contains(v)).CountBy(v => v, StringComparer.Ordinal)
+            .ToDictionary(c => c.Key, c => c.Value, StringComparer.Ordinal);
+    }
+
+    private static IEnumerable<string> Ids(IEnumerable<RecentItem> items) => items.Select(i => i.VideoId).OfType<string>();
 }

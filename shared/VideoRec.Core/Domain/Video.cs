@@ -29,6 +29,18 @@ public sealed record Video(string Id, string Title)
     /// <summary>The channel or person who uploaded it; <c>null</c> when unknown.</summary>
     public string? CreatorId { get; init; }
 
+    /// <summary>Hidden or deleted by its owner or the platform: never recommended.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Hidden { get; init; }
+
+    /// <summary>Flagged as misinformation by the platform's review: removed from recommendations.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Misinformation { get; init; }
+
+    /// <summary>Duplicate group (re-uploads and mirrors share one): re-ranking keeps one video per group; <c>null</c> for none.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
+    public string? DuplicateGroup { get; init; }
+
     /// <summary>Whether the video may be shown in <paramref name="country"/> (ISO 3166-1 alpha-2, case-insensitive).</summary>
     /// <param name="country">The viewer's country; <c>null</c> when unknown, which allows every video.</param>
     public bool IsAllowedIn(string? country) =>

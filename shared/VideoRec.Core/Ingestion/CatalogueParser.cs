@@ -10,7 +10,7 @@ namespace VideoRec.Core.Ingestion;
 /// </summary>
 public static class CatalogueParser
 {
-    private static readonly string[] VideoFields = ["title", "tags", "durationSeconds", "language", "allowedRegions", "uploadedAt", "creatorId", "likes", "views"];
+    private static readonly string[] VideoFields = ["title", "tags", "durationSeconds", "language", "allowedRegions", "uploadedAt", "creatorId", "likes", "views", "hidden", "misinformation", "duplicateGroup"];
     private static readonly string[] UserFields = ["age", "gender", "city", "country", "language", "timeZone", "occupation", "postalCode"];
 
     /// <summary>Longest video accepted, in seconds (a week).</summary>
@@ -28,6 +28,9 @@ public static class CatalogueParser
         var creator = reader.Id("creatorId");
         var likes = reader.Integer("likes", 0, long.MaxValue);
         var views = reader.Integer("views", 0, long.MaxValue);
+        var hidden = reader.Boolean("hidden");
+        var misinformation = reader.Boolean("misinformation");
+        var duplicateGroup = reader.Id("duplicateGroup");
         return title is null ? null : new Video(id, title)
         {
             Tags = tags ?? [],
@@ -38,6 +41,9 @@ public static class CatalogueParser
             CreatorId = creator,
             Likes = likes ?? 0,
             Views = views ?? 0,
+            Hidden = hidden ?? false,
+            Misinformation = misinformation ?? false,
+            DuplicateGroup = duplicateGroup,
         };
     });
 

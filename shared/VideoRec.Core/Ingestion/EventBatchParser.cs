@@ -104,7 +104,7 @@ public static class EventBatchParser
 
     private static readonly HashSet<string> Fields = new(StringComparer.Ordinal)
     {
-        "version", "eventId", "userId", "videoId", "type", "value", "device", "location", "timestamp",
+        "version", "eventId", "userId", "videoId", "type", "value", "device", "location", "timestamp", "requestId",
     };
 
     /// <summary>The contract's type names, as clients send them.</summary>
@@ -255,6 +255,10 @@ public static class EventBatchParser
         var device = Device(element, options, errors);
         var location = Location(element, errors);
         var timestamp = Timestamp(element, now, options, errors);
+        // Optional: the recommend response this event answers (attribution joins on it); absent in older clients' events.
+        var requestId = element.TryGetProperty("requestId", out var requestElement) && requestElement.ValueKind != JsonValueKind.Null
+            ? Id(element, "requestId", errors)
+            : null;
         if (errors.Count > 0 || eventId is null || userId is null || type is null || timestamp is null)
         {
             return null;
@@ -266,6 +270,7 @@ public static class EventBatchParser
             Text = text,
             Device = device,
             Location = location,
+            RequestId = requestId,
         };
     }
 

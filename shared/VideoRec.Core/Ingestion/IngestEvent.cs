@@ -28,6 +28,12 @@ public sealed record IngestEvent(string EventId, string UserId, string? VideoId,
     /// <summary>Where the user was, when reported.</summary>
     public GeoLocation? Location { get; init; }
 
+    /// <summary>
+    /// The id of the recommend response whose list showed the video (JSON key <c>requestId</c>, the <see cref="Domain.EntityIds"/>
+    /// rule), or <c>null</c> when the client did not send one; online attribution joins events to impressions by it.
+    /// </summary>
+    public string? RequestId { get; init; }
+
     /// <summary>The event as a domain interaction.</summary>
     public Interaction ToInteraction() => new(UserId, VideoId, Type, Timestamp)
     {

@@ -7,7 +7,7 @@ namespace VideoRec.Core.Ingestion;
 /// <summary>Writes events in the public event contract (the body of <c>POST /api/events</c> and the lines of <c>vrec ingest</c>).</summary>
 public static class IngestEventJson
 {
-    /// <summary>One event as a JSON object: <c>{eventId, userId, videoId?, type, value?, device?, timestamp}</c>.</summary>
+    /// <summary>One event as a JSON object: <c>{eventId, userId, videoId?, type, value?, device?, requestId?, timestamp}</c>.</summary>
     public static string Write(IngestEvent e)
     {
         ArgumentNullException.ThrowIfNull(e);
@@ -62,6 +62,11 @@ public static class IngestEventJson
         if (e.Device is not null)
         {
             writer.WriteString("device", e.Device);
+        }
+
+        if (e.RequestId is not null)
+        {
+            writer.WriteString("requestId", e.RequestId);
         }
 
         writer.WriteString("timestamp", e.Timestamp.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));

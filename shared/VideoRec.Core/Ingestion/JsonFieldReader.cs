@@ -94,6 +94,22 @@ internal sealed partial class JsonFieldReader(JsonElement element, IReadOnlyColl
         return null;
     }
 
+    public bool? Boolean(string field)
+    {
+        if (!Present(field, out var value))
+        {
+            return null;
+        }
+
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False)
+        {
+            return value.GetBoolean();
+        }
+
+        Errors[field] = [$"{field} must be true or false, found {Show(value)}."];
+        return null;
+    }
+
     public long? Integer(string field, long min, long max)
     {
         if (!Present(field, out var value))

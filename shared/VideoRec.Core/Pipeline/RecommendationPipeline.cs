@@ -17,6 +17,12 @@ public sealed record StageReport(string Stage, double ElapsedMs, string? Degrade
 /// <param name="Stages">Per-stage timings and fallbacks.</param>
 public sealed record PipelineResult(RerankResult Page, CandidateSet? Candidates, string Scorer, IReadOnlyList<StageReport> Stages)
 {
+    /// <summary>
+    /// The candidates that entered scoring: the merged candidates, or the fallback list when generation yielded none
+    /// (then <see cref="Candidates"/> holds none of them).
+    /// </summary>
+    public int Scored { get; init; }
+
     /// <summary>The reasons the answer is degraded (a source, a stage or the whole pipeline fell back); empty when none.</summary>
     public IReadOnlyList<string> Degradations =>
     [
@@ -32,11 +38,11 @@ public sealed record PipelineResult(RerankResult Page, CandidateSet? Candidates,
 /// </summary>
 /// <param name="candidates">Candidate generation.</param>
 /// <param name="scorer">The scoring stage.</param>
-/// <param name="videos">Re-ranking facts of a video by id (catalogue, integrity flags, statistics).</param>
+/// <param name="videos">Re-ranking facts of a video by id (catalogue, integrity flags, statistics); <c>null</c> for an unknown video (left out and reported).</param>
 /// <param name="fallback">The candidates to serve when generation yields nothing (such as popular in the user's region).</param>
 /// <param name="options">Stage budgets (validated: an <see cref="ArgumentException"/> names every bad setting).</param>
 /// <param name="rerank">Re-ranking settings.</param>
-public sealed class RecommendationPipeline(CandidateGenerationPipeline candidates, ICandidateScorer scorer, Func<string, RerankVideo> videos,
+public sealed class RecommendationPipeline(CandidateGenerationPipeline candidates, ICandidateScorer scorer, Func<string, RerankVideo?> videos,
     Func<CandidateRequest, IReadOnlyList<Candidate>> fallback, PipelineOptions options, RerankOptions rerank)
 {
     private static readonly FusedScoreScorer Fused = new();
@@ -150,7 +156,7 @@ public sealed class RecommendationPipeline(CandidateGenerationPipeline candidate
             RecommendTelemetry.RecordStage(stage);
         }
 
-        var result = new PipelineResult(page, set, scorerName, stages);
+        var result = new PipelineResult(page, set, scorerName, stages) { Scored = merged.Count };
         activity?.SetTag("degraded", result.Degradations.Count > 0);
         return result;
     }

@@ -80,12 +80,12 @@ public static class ReRanker
         return new RerankResult(items, removed, allServed);
     }
 
-    /// <summary>Whether a video counts as new (for exploration): recently uploaded or seldom shown.</summary>
+    /// <summary>Whether a video counts as new (for exploration): recently uploaded, or seldom shown according to known statistics.</summary>
     public static bool IsNew(RerankVideo video, DateTimeOffset now, RerankOptions options)
     {
         ArgumentNullException.ThrowIfNull(video);
         ArgumentNullException.ThrowIfNull(options);
-        return video.Impressions < options.NewVideoImpressions ||
+        return (video.HasStatistics && video.Impressions < options.NewVideoImpressions) ||
             video.UploadedAt is { } at && now - at <= options.NewVideoWindow && at <= now;
     }
 
@@ -327,13 +327,13 @@ public static class ReRanker
                 foreach (var w in pool.Skip(window.Count).Take(step))
                 {
                     var similarity = 0.0;
-                    if (lambda < 1 && !w.Candidate.Video.Embedding.IsEmpty)
+                    if (lambda < 1 && !w.Candidate.Video.DiversityEmbedding.IsEmpty)
                     {
                         foreach (var c in chosen)
                         {
-                            if (!c.Candidate.Video.Embedding.IsEmpty)
+                            if (!c.Candidate.Video.DiversityEmbedding.IsEmpty)
                             {
-                                similarity = Math.Max(similarity, Cosine(c.Candidate.Video.Embedding.Span, w.Candidate.Video.Embedding.Span));
+                                similarity = Math.Max(similarity, Cosine(c.Candidate.Video.DiversityEmbedding.Span, w.Candidate.Video.DiversityEmbedding.Span));
                             }
                         }
                     }
@@ -361,14 +361,14 @@ public static class ReRanker
             }
 
             chosen.Add(pick);
-            var e = pick.Candidate.Video.Embedding.Span;
+            var e = pick.Candidate.Video.DiversityEmbedding.Span;
             if (!e.IsEmpty && lambda < 1)
             {
                 for (var i = 0; i < window.Count; i++)
                 {
-                    if (!taken[i] && !window[i].Candidate.Video.Embedding.IsEmpty)
+                    if (!taken[i] && !window[i].Candidate.Video.DiversityEmbedding.IsEmpty)
                     {
-                        maxSimilarity[i] = Math.Max(maxSimilarity[i], Cosine(e, window[i].Candidate.Video.Embedding.Span));
+                        maxSimilarity[i] = Math.Max(maxSimilarity[i], Cosine(e, window[i].Candidate.Video.DiversityEmbedding.Span));
                     }
                 }
             }

@@ -27,6 +27,21 @@ public sealed record RerankVideo
     /// <summary>Content embedding (such as the title embedding or the video-tower vector) for near-duplicate detection and diversity; empty when unknown.</summary>
     public ReadOnlyMemory<float> Embedding { get; init; }
 
+    /// <summary>
+    /// Whether the statistics below were read (default <c>true</c>). A video whose statistics are unknown (served from
+    /// the bundle alone, before the first activity read) is not "seldom shown": only a recent upload makes it new.
+    /// </summary>
+    public bool HasStatistics { get; init; } = true;
+
+    /// <summary>
+    /// A collaborative vector (such as the video's WALS factors) that diversity (MMR) uses when <see cref="Embedding"/>
+    /// is empty; never used for near-duplicates, since videos watched by the same people are not copies of each other.
+    /// </summary>
+    public ReadOnlyMemory<float> BehaviourEmbedding { get; init; }
+
+    /// <summary>The vector diversity compares: <see cref="Embedding"/>, else <see cref="BehaviourEmbedding"/>.</summary>
+    public ReadOnlyMemory<float> DiversityEmbedding => Embedding.IsEmpty ? BehaviourEmbedding : Embedding;
+
     /// <summary>Times shown to anyone.</summary>
     public long Impressions { get; init; }
 

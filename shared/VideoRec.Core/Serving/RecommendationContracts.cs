@@ -1,18 +1,11 @@
 namespace VideoRec.Core.Serving;
 
-/// <summary>One recommended video.</summary>
+/// <summary>One similar video.</summary>
 /// <param name="VideoId">The video id.</param>
 /// <param name="Title">The video title.</param>
 /// <param name="Score">The score of the source that proposed it (WALS dot product, popularity count, cosine similarity).</param>
 /// <param name="Source">Which generator proposed it: <c>wals</c>, <c>popular</c> or <c>similar</c>.</param>
 public sealed record RecommendedItem(string VideoId, string Title, float Score, string Source);
-
-/// <summary>The answer to "what should this user watch next".</summary>
-/// <param name="UserId">The user asked about.</param>
-/// <param name="RequestId">A unique id of this response, to join later events to it.</param>
-/// <param name="ModelVersion">The bundle version that produced it.</param>
-/// <param name="Items">Videos, best first.</param>
-public sealed record RecommendationResponse(string UserId, string RequestId, string ModelVersion, IReadOnlyList<RecommendedItem> Items);
 
 /// <summary>Videos similar to one video.</summary>
 /// <param name="VideoId">The video asked about.</param>

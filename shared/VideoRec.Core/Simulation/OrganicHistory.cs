@@ -1,4 +1,5 @@
 using System.Globalization;
+using VideoRec.Core.Common;
 using VideoRec.Core.Domain;
 using VideoRec.Core.Ingestion;
 using VideoRec.Core.Synthetic;
@@ -36,12 +37,12 @@ public static class OrganicHistory
 
         for (var u = 0; u < world.Users.Count; u++)
         {
-            var random = new Random(HashCode.Combine(seed, u));
+            var random = new Random(Seeds.Derive(seed, u)); // not HashCode.Combine: it is salted per process.
             var user = world.Users[u];
             var sequence = 0;
             for (var day = 0; day < days; day++)
             {
-                var visits = Poisson(random, user.SessionsPerDay);
+                var visits = Synthetic.Sampling.Poisson(random, user.SessionsPerDay);
                 for (var visit = 0; visit < visits; visit++)
                 {
                     var at = world.Options.Start + TimeSpan.FromDays(day) + TimeSpan.FromSeconds(random.Next(86_400));
@@ -114,17 +115,4 @@ public static class OrganicHistory
     }
 
 
-    private static int Poisson(Random random, double mean)
-    {
-        var limit = Math.Exp(-mean);
-        var k = 0;
-        var p = random.NextDouble();
-        while (p > limit && k < 100)
-        {
-            k++;
-            p *= random.NextDouble();
-        }
-
-        return k;
-    }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using VideoRec.Core.Common;
 using VideoRec.Core.Synthetic;
 
 namespace VideoRec.Core.Simulation;
@@ -64,7 +65,7 @@ public sealed class SimulatedWorld
         {
             var creator = random.Next(creators);
             // A creator sticks to a topic and a language most of the time.
-            var creatorRandom = new Random(HashCode.Combine(options.Seed, creator));
+            var creatorRandom = new Random(Seeds.Derive(options.Seed, creator)); // HashCode.Combine is salted per process: not reproducible across runs.
             var topic = random.NextDouble() < 0.8 ? creatorRandom.Next(t) : random.Next(t);
             var language = random.NextDouble() < 0.9 ? Languages[Sampling.Zipf(creatorRandom, Languages.Length)] : Languages[Sampling.Zipf(random, Languages.Length)];
             var second = random.Next(t);

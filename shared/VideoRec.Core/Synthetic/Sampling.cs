@@ -3,6 +3,25 @@ namespace VideoRec.Core.Synthetic;
 /// <summary>Random draws shared by the synthetic data generators, the simulator and exploration in re-ranking (all from a caller's seeded <see cref="Random"/>).</summary>
 public static class Sampling
 {
+    /// <summary>
+    /// A Poisson draw with mean <paramref name="mean"/> by Knuth's product-of-uniforms method (The Art of Computer
+    /// Programming, vol. 2, 3.4.1), capped at 100 (the simulator draws small daily visit counts).
+    /// </summary>
+    public static int Poisson(Random random, double mean)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        var limit = Math.Exp(-mean);
+        var k = 0;
+        var p = random.NextDouble();
+        while (p > limit && k < 100)
+        {
+            k++;
+            p *= random.NextDouble();
+        }
+
+        return k;
+    }
+
     /// <summary>An index in [0, n) with probability ∝ 1 / (index + 1) (Zipf, exponent 1).</summary>
     public static int Zipf(Random random, int n)
     {

@@ -266,6 +266,11 @@ public sealed class SqliteDatabase
                     event_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, video_id TEXT, type INTEGER NOT NULL,
                     seconds REAL, text TEXT, device TEXT, lat REAL, lon REAL, ticks INTEGER NOT NULL) WITHOUT ROWID;
                 CREATE INDEX IF NOT EXISTS events_by_user ON events(user_id, ticks, event_id);
+                CREATE TABLE IF NOT EXISTS event_requests(event_id TEXT PRIMARY KEY, request_id TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE IF NOT EXISTS impressions(
+                    request_id TEXT PRIMARY KEY, user_id TEXT NOT NULL, model_version TEXT NOT NULL, arm TEXT NOT NULL,
+                    served_ticks INTEGER NOT NULL, items TEXT NOT NULL) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS impressions_by_time ON impressions(served_ticks, request_id);
                 CREATE TABLE IF NOT EXISTS user_aggregates(user_id TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS user_vectors(user_id TEXT PRIMARY KEY, model_version TEXT NOT NULL, vector BLOB NOT NULL, as_of_ticks INTEGER NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS video_statistics(

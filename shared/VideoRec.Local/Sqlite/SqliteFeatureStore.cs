@@ -13,7 +13,7 @@ namespace VideoRec.Local.Sqlite;
 /// batch or none of it.
 /// </summary>
 /// <param name="database">The database.</param>
-public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
+public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore, VideoRec.Core.Serving.Recommend.IActivityFeed
 {
     private static readonly JsonSerializerOptions Json = StoreJson.Default.Options;
 
@@ -38,6 +38,7 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         using var insert = Prepared(connection, transaction,
             "INSERT OR IGNORE INTO events(event_id, user_id, video_id, type, seconds, text, device, lat, lon, ticks) VALUES ($id, $user, $video, $type, $seconds, $text, $device, $lat, $lon, $ticks);",
             "$id", "$user", "$video", "$type", "$seconds", "$text", "$device", "$lat", "$lon", "$ticks");
+        using var request = Prepared(connection, transaction, "INSERT OR IGNORE INTO event_requests(event_id, request_id) VALUES ($id, $request);", "$id", "$request");
         var applied = new List<IngestEvent>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
@@ -60,6 +61,11 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
             {
                 outcomes[i] = EventOutcome.Applied;
                 applied.Add(e);
+                if (e.RequestId is not null)
+                {
+                    Bind(request, e.EventId, e.RequestId);
+                    request.ExecuteNonQuery();
+                }
             }
             else
             {
@@ -263,10 +269,20 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         return durations;
     }
 
+    private static bool HasRequestIds(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        using var probe = Command(connection, transaction, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'event_requests';");
+        return probe.ExecuteScalar() is long n && n > 0;
+    }
+
     private static List<IngestEvent> UserEvents(SqliteConnection connection, SqliteTransaction? transaction, string userId)
     {
-        using var command = Command(connection, transaction,
-            "SELECT event_id, video_id, type, seconds, text, device, lat, lon, ticks FROM events WHERE user_id = $user ORDER BY ticks, event_id;", ("$user", userId));
+        // A database created before request ids and opened read-only has no event_requests table (nothing creates it then).
+        using var command = Command(connection, transaction, HasRequestIds(connection, transaction)
+            ? "SELECT e.event_id, e.video_id, e.type, e.seconds, e.text, e.device, e.lat, e.lon, e.ticks, r.request_id FROM events e " +
+              "LEFT JOIN event_requests r ON r.event_id = e.event_id WHERE e.user_id = $user ORDER BY e.ticks, e.event_id;"
+            : "SELECT event_id, video_id, type, seconds, text, device, lat, lon, ticks, NULL FROM events WHERE user_id = $user ORDER BY ticks, event_id;",
+            ("$user", userId));
         using var reader = command.ExecuteReader();
         var events = new List<IngestEvent>();
         while (reader.Read())
@@ -278,6 +294,7 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
                 Text = reader.IsDBNull(4) ? null : reader.GetString(4),
                 Device = reader.IsDBNull(5) ? null : reader.GetString(5),
                 Location = reader.IsDBNull(6) ? null : new GeoLocation(reader.GetDouble(6), reader.GetDouble(7)),
+                RequestId = reader.IsDBNull(9) ? null : reader.GetString(9),
             });
         }
 
@@ -299,19 +316,7 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
             return null;
         }
 
-        var statistics = new VideoStatistics
-        {
-            VideoId = videoId,
-            Impressions = reader.GetInt64(0),
-            Clicks = reader.GetInt64(1),
-            Views = reader.GetInt64(2),
-            Likes = reader.GetInt64(3),
-            Dislikes = reader.GetInt64(4),
-            Shares = reader.GetInt64(5),
-            Comments = reader.GetInt64(6),
-            WatchMilliseconds = reader.GetInt64(7),
-            Completions = reader.GetInt64(8),
-        };
+        var statistics = Counters(reader, 0, videoId);
         using var hours = Command(connection, null, "SELECT hour, views FROM video_hours WHERE video_id = $id ORDER BY hour;", ("$id", videoId));
         using var rows = hours.ExecuteReader();
         while (rows.Read())
@@ -321,6 +326,58 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
 
         return (VideoStatistics?)statistics;
     }));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<VideoStatistics>> ReadVideoStatisticsAsync(DateTimeOffset hourlyFrom, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<VideoStatistics>>(database.Run(connection =>
+        {
+            var all = new Dictionary<string, VideoStatistics>(StringComparer.Ordinal);
+            using (var counters = Command(connection, null,
+                "SELECT video_id, impressions, clicks, views, likes, dislikes, shares, comments, watch_ms, completions FROM video_statistics;"))
+            using (var reader = counters.ExecuteReader())
+            {
+                while (reader.Read())
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    var id = reader.GetString(0);
+                    all[id] = Counters(reader, 1, id);
+                }
+            }
+
+            var fromHour = hourlyFrom == DateTimeOffset.MinValue ? long.MinValue : hourlyFrom.ToUnixTimeMilliseconds() / 3_600_000;
+            using var hours = Command(connection, null, "SELECT video_id, hour, views FROM video_hours WHERE hour >= $from;", ("$from", fromHour));
+            using var rows = hours.ExecuteReader();
+            while (rows.Read())
+            {
+                if (all.TryGetValue(rows.GetString(0), out var statistics))
+                {
+                    statistics.HourlyViews[rows.GetInt64(1)] = rows.GetInt64(2);
+                }
+            }
+
+            return all.Values.ToList();
+        }));
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<Video>> ReadFlaggedVideosAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<Video>>(database.Run(connection =>
+        {
+            // Flags are written only when set (false and null are left out of the JSON), so a text match finds the candidates.
+            using var query = Command(connection, null,
+                "SELECT json FROM videos WHERE json LIKE '%\"hidden\":true%' OR json LIKE '%\"misinformation\":true%' OR json LIKE '%\"duplicateGroup\":%';");
+            using var reader = query.ExecuteReader();
+            var flagged = new List<Video>();
+            while (reader.Read())
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                if (JsonSerializer.Deserialize<Video>(reader.GetString(0), Json) is { } video && (video.Hidden || video.Misinformation || video.DuplicateGroup is not null))
+                {
+                    flagged.Add(video);
+                }
+            }
+
+            return flagged;
+        }));
 
     /// <inheritdoc />
     public Task<IReadOnlyList<IngestEvent>> GetUserEventsAsync(string userId, CancellationToken cancellationToken) =>
@@ -417,6 +474,12 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
     {
         // Event rows keep only their id and time (no user, video or content), so a redelivered event stays a duplicate
         // and can never count twice in the video statistics.
+        using (var forget = Command(connection, transaction,
+            "DELETE FROM event_requests WHERE event_id IN (SELECT event_id FROM events WHERE user_id = $user);", ("$user", userId)))
+        {
+            forget.ExecuteNonQuery();
+        }
+
         using var scrub = Command(connection, transaction,
             "UPDATE events SET user_id = $scrubbed, video_id = NULL, seconds = NULL, text = NULL, device = NULL, lat = NULL, lon = NULL WHERE user_id = $user;",
             ("$scrubbed", ScrubbedUser), ("$user", userId));
@@ -445,6 +508,21 @@ public sealed class SqliteFeatureStore(SqliteDatabase database) : IFeatureStore
         using var command = Command(connection, null, $"SELECT json FROM {table} WHERE {key} = $id;", ("$id", id));
         return command.ExecuteScalar() is string json ? JsonSerializer.Deserialize<T>(json, Json) : null;
     });
+
+    /// <summary>The counters of a <c>video_statistics</c> row read from column <paramref name="first"/> on (impressions … completions).</summary>
+    private static VideoStatistics Counters(SqliteDataReader reader, int first, string videoId) => new()
+    {
+        VideoId = videoId,
+        Impressions = reader.GetInt64(first),
+        Clicks = reader.GetInt64(first + 1),
+        Views = reader.GetInt64(first + 2),
+        Likes = reader.GetInt64(first + 3),
+        Dislikes = reader.GetInt64(first + 4),
+        Shares = reader.GetInt64(first + 5),
+        Comments = reader.GetInt64(first + 6),
+        WatchMilliseconds = reader.GetInt64(first + 7),
+        Completions = reader.GetInt64(first + 8),
+    };
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql, params (string Name, object? Value)[] parameters)
     {

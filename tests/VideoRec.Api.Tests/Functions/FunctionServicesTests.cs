@@ -63,8 +63,55 @@ public sealed class FunctionServicesTests : FunctionAppTests
         Assert.Same(queue, provider.GetRequiredService<IPoisonSink>());
         Assert.Same(queue, provider.GetRequiredService<IEventQueueSource>());
         Assert.Equal(Database, provider.GetRequiredService<SqliteDatabase>().Path);
+        Assert.IsType<SqliteImpressionLog>(provider.GetRequiredService<VideoRec.Core.Online.IImpressionLog>());
+        Assert.NotNull(ActivatorUtilities.CreateInstance<MetricsFunctions>(provider));
         AssertHandlersResolve(provider);
         Assert.True(File.Exists(Database));
+    }
+
+    [Fact]
+    public void Serving_settings_and_an_experiment_come_from_app_settings()
+    {
+        var provider = Build(new()
+        {
+            ["VideoRec:ModelPath"] = Models(),
+            ["VideoRec:Store"] = "Sqlite",
+            ["VideoRec:DatabasePath"] = Database,
+            ["VideoRec:Queue"] = "Sqlite",
+            ["VideoRec:Serving:ProfileBudgetMs"] = "15",
+            ["VideoRec:Serving:Rerank:DiversityLambda"] = "0.6",
+            ["VideoRec:Serving:Candidates:Sources:fresh:Enabled"] = "false",
+            ["VideoRec:Resilience:StoreTimeoutMs"] = "25",
+            ["VideoRec:Experiment:Name"] = "homepage-a",
+            ["VideoRec:Experiment:Arms:0:Name"] = "pipeline",
+            ["VideoRec:Experiment:Arms:0:Traffic"] = "0.5",
+            ["VideoRec:Experiment:Arms:1:Name"] = "popularity",
+            ["VideoRec:Experiment:Arms:1:Traffic"] = "0.5",
+            ["VideoRec:Experiment:Arms:1:Pipeline:Policy"] = "popularity",
+        });
+
+        var serving = provider.GetRequiredService<VideoRec.Core.Serving.Recommend.ServingModelOptions>();
+        Assert.Equal(15, serving.ProfileBudgetMs);
+        Assert.Equal(0.6, serving.Rerank.DiversityLambda);
+        Assert.False(serving.Candidates.Sources["fresh"].Enabled);
+        Assert.True(serving.Candidates.Sources["wals"].Enabled);
+        Assert.Equal(25, provider.GetRequiredService<VideoRec.Api.Resilience.ServingResilienceOptions>().StoreTimeoutMs);
+        var experiment = provider.GetRequiredService<VideoRec.Core.Serving.Recommend.ExperimentServing>();
+        Assert.Equal(["pipeline", "popularity"], experiment.Arms.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("popularity", experiment.Route("u2").Arm);
+        AssertHandlersResolve(provider);
+    }
+
+    [Fact]
+    public void A_bad_serving_setting_stops_the_app_naming_it()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new ServiceCollection().AddVideoRecFunctions(Configuration(new()
+        {
+            ["VideoRec:ModelPath"] = Models(),
+            ["VideoRec:Serving:ProfileBudgetMs"] = "0",
+        })));
+
+        Assert.Contains("ProfileBudgetMs must be 1–10000 ms (found 0).", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -63,7 +63,7 @@ public sealed class CatalogueEndpointTests(IngestionFixture fixture)
             ("language", "language must be a BCP 47 language tag such as en or pt-BR, found 'english!'."),
             ("allowedRegions[0]", "allowedRegions[0] must be a two-letter ISO 3166-1 country code in capitals, such as US, found 'us'."),
             ("likes", "likes must be a whole number from 0 to 9223372036854775807, found -1."),
-            ("color", "Unknown field 'color'; the fields are title, tags, durationSeconds, language, allowedRegions, uploadedAt, creatorId, likes, views."));
+            ("color", "Unknown field 'color'; the fields are title, tags, durationSeconds, language, allowedRegions, uploadedAt, creatorId, likes, views, hidden, misinformation, duplicateGroup."));
 
         // Nothing was stored: a valid PUT afterwards creates the video.
         Assert.Equal(HttpStatusCode.Created, (await fixture.PutAsync($"/api/videos/{id}", "{\"title\":\"Now valid\"}")).Response.StatusCode);

@@ -39,7 +39,7 @@ public abstract class IngestionHostFixture : IAsyncLifetime
         var models = Path.Combine(Root, "models");
         TestData.Train().Save(models);
         Bundle = ModelBundle.Load(models);
-        _app = LocalHost.Build(new LocalHostOptions { ModelPath = models, Port = 0, DatabasePath = DatabasePath });
+        _app = LocalHost.Build(new LocalHostOptions { ModelPath = models, Port = 0, DatabasePath = DatabasePath, Pipeline = TestServing.Generous() });
         await _app.StartAsync();
         Address = LocalHost.Address(_app);
         Client = new HttpClient { BaseAddress = new Uri(Address), Timeout = TimeSpan.FromSeconds(60) };

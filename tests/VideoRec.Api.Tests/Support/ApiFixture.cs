@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using VideoRec.Core.Bundles;
 using VideoRec.Core.Serving;
+using VideoRec.Core.Serving.Recommend;
 using VideoRec.Host;
 
 namespace VideoRec.Api.Tests.Support;
@@ -33,14 +34,18 @@ public sealed class ApiFixture : IAsyncLifetime
         Trained = TestData.Train();
         Trained.Save(ModelRoot);
         Loaded = ModelBundle.Load(ModelRoot);
-        _app = LocalHost.Build(new LocalHostOptions { ModelPath = ModelRoot, Port = 0 });
+        _app = LocalHost.Build(new LocalHostOptions { ModelPath = ModelRoot, Port = 0, Pipeline = TestServing.Generous() });
         await _app.StartAsync();
         Address = LocalHost.Address(_app);
         Client = new HttpClient { BaseAddress = new Uri(Address) };
     }
 
     /// <summary>A handler over the loaded bundle with default limits, as the Functions app registers it.</summary>
-    public RecommendationHandler NewHandler() => new(new FixedModelBundleProvider(Loaded), new ServingOptions());
+    public RecommendationHandler NewHandler()
+    {
+        var options = TestServing.Generous();
+        return new(new ServingModelHost(new FixedModelBundleProvider(Loaded), new ServingModelBuilder(options, new ExactServingIndexProvider())), new ServingOptions(), options);
+    }
 
     public async Task DisposeAsync()
     {

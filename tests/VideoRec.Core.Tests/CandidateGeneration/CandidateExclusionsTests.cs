@@ -52,5 +52,8 @@ public sealed class CandidateExclusionsTests
 
         Assert.Equal(new HashSet<string> { "w", "l", "d", "s" }, excluded);
         Assert.Empty(CandidateExclusions.From(null, new CandidateGenerationOptions()));
+        // The same count feeds re-ranking's over-exposure rule: l was liked, so only s (twice) and o (once) count.
+        Assert.Equal(new Dictionary<string, int> { ["s"] = 2, ["o"] = 1 }, CandidateExclusions.ShownWithoutClick(aggregates));
+        Assert.Empty(CandidateExclusions.ShownWithoutClick(null));
     }
 }

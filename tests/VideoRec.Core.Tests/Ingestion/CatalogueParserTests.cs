@@ -9,7 +9,7 @@ namespace VideoRec.Core.Tests.Ingestion;
 /// <summary>The bodies of PUT /api/videos/{id} and PUT /api/users/{id}: every field, every error, exact messages.</summary>
 public sealed class CatalogueParserTests
 {
-    private const string VideoFieldList = "title, tags, durationSeconds, language, allowedRegions, uploadedAt, creatorId, likes, views";
+    private const string VideoFieldList = "title, tags, durationSeconds, language, allowedRegions, uploadedAt, creatorId, likes, views, hidden, misinformation, duplicateGroup";
     private const string UserFieldList = "age, gender, city, country, language, timeZone, occupation, postalCode";
 
     private static Outcome<Video> Video(JsonNode body, string id = "v1") => CatalogueParser.ParseVideo(id, Encoding.UTF8.GetBytes(body.ToJsonString()));
@@ -31,6 +31,28 @@ public sealed class CatalogueParserTests
     }
 
     // ---- videos ------------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void Integrity_flags_and_the_duplicate_group_are_read_and_default_to_none()
+    {
+        var flagged = Video(new JsonObject { ["title"] = "T", ["hidden"] = true, ["misinformation"] = true, ["duplicateGroup"] = "reupload-9" }).Value!;
+        var plain = Video(new JsonObject { ["title"] = "T" }).Value!;
+
+        Assert.True(flagged.Hidden);
+        Assert.True(flagged.Misinformation);
+        Assert.Equal("reupload-9", flagged.DuplicateGroup);
+        Assert.False(plain.Hidden);
+        Assert.False(plain.Misinformation);
+        Assert.Null(plain.DuplicateGroup);
+    }
+
+    [Fact]
+    public void Flags_must_be_booleans()
+    {
+        AssertErrors(Video(new JsonObject { ["title"] = "T", ["hidden"] = 1, ["misinformation"] = "yes" }),
+            ("hidden", "hidden must be true or false, found 1."),
+            ("misinformation", "misinformation must be true or false, found 'yes'."));
+    }
 
     [Fact]
     public void A_full_video_is_read_field_by_field()

@@ -9,7 +9,7 @@ namespace VideoRec.Core.Tests.Ingestion;
 /// <summary>The event contract of POST /api/events: every rule with its exact message and field key, at a fixed "now".</summary>
 public sealed class EventBatchParserTests
 {
-    private const string FieldList = "version, eventId, userId, videoId, type, value, device, location, timestamp";
+    private const string FieldList = "version, eventId, userId, videoId, type, value, device, location, timestamp, requestId";
 
     // ---- accepted events ---------------------------------------------------------------------------------------
 
@@ -227,6 +227,25 @@ public sealed class EventBatchParserTests
         var rejection = RejectOne(Event("e1", "watch").With("type", "stream").With("videoId", null, remove: true));
 
         Assert.Equal(["type"], rejection.Errors.Keys);
+    }
+
+    [Fact]
+    public void RequestId_is_optional_validated_like_other_ids_and_written_back()
+    {
+        Assert.Null(AcceptOne(Event("e1")).RequestId);
+        Assert.Null(AcceptOne(Event("e1").With("requestId", null)).RequestId);
+        var e = AcceptOne(Event("e1", "click").With("requestId", "3f2a9c"));
+        Assert.Equal("3f2a9c", e.RequestId);
+        AssertRejected(Event("e1").With("requestId", "a/b"), "requestId", "requestId must not contain '/'.");
+        AssertRejected(Event("e1").With("requestId", " r1"), "requestId", "requestId must not start or end with whitespace.");
+        AssertRejected(Event("e1").With("requestId", ""), "requestId", "requestId is required.");
+        AssertRejected(Event("e1").With("requestId", 7), "requestId", "requestId must be a string, found a number.");
+
+        // The writer emits it, and the parser reads back the same event.
+        var json = IngestEventJson.Write(e);
+        Assert.Contains("\"requestId\":\"3f2a9c\"", json, StringComparison.Ordinal);
+        Assert.Equal(e, AcceptOne(JsonNode.Parse(json)));
+        Assert.DoesNotContain("requestId", IngestEventJson.Write(AcceptOne(Event("e1"))), StringComparison.Ordinal);
     }
 
     [Fact]

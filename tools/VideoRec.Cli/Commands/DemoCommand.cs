@@ -55,7 +55,7 @@ public static class DemoCommand
         AnsiConsole.MarkupLine($"Model [bold]{bundle.Version}[/] written to {Markup.Escape(Path.GetFullPath(path))}.");
 
         AnsiConsole.Write(new Rule("3. Recommendations").LeftJustified());
-        var handler = new RecommendationHandler(new FixedModelBundleProvider(bundle), new ServingOptions());
+        var handler = RecommendCommands.Handler(bundle);
         var lists = new JsonArray();
         foreach (var user in bundle.Users.Ids.Take(3).Append("new-user-without-history"))
         {

@@ -6,6 +6,7 @@ using VideoRec.Core.Serving;
 using VideoRec.Azure;
 using VideoRec.Azure.Queues;
 using VideoRec.Host;
+using VideoRec.Api;
 
 namespace VideoRec.Cli.Commands;
 
@@ -27,10 +28,21 @@ public static class ServeCommand
             Description = "Use an Azure Storage queue (for example Azurite: UseDevelopmentStorage=true) instead of the SQLite queue table.",
             HelpName = "CONNECTION",
         };
+        var telemetry = CommonOptions.OneOf(new Option<string>("--telemetry")
+        {
+            Description = "Where OpenTelemetry traces and metrics of the recommend pipeline go: none, console, or otlp (OTEL_EXPORTER_OTLP_ENDPOINT, default http://localhost:4317).",
+            DefaultValueFactory = _ => "none",
+            HelpName = "EXPORTER",
+        }, "none", "console", "otlp");
+        var experiment = new Option<string?>("--experiment")
+        {
+            Description = "Serve an A/B experiment from this JSON file (as vrec simulate --experiment): each arm its own pipeline configuration, users assigned by a stable hash, every page logged with its arm (with --db).",
+            HelpName = "FILE",
+        };
         var queueName = new Option<string>("--queue") { Description = "Storage queue name (with --queue-connection).", DefaultValueFactory = _ => "events", HelpName = "NAME" };
         var command = new Command("serve", "Serve the recommendation, ingestion and catalogue API on 127.0.0.1, processing the event queue in the background, until Ctrl+C.")
         {
-            model, port, database, queueConnection, queueName,
+            model, port, database, queueConnection, queueName, telemetry, experiment,
         };
         command.SetAction((parse, cancellationToken) => ErrorReporting.RunAsync(async () =>
         {
@@ -41,6 +53,11 @@ public static class ServeCommand
             }
 
             DatabaseFiles.Open(databasePath); // Bad files fail here with one clear line, before the host starts.
+            var experimentOptions = parse.GetValue(experiment) is { } file ? SimulateCommand.ReadExperiment(file) : null;
+            if (experimentOptions?.Validate() is { Count: > 0 } problems)
+            {
+                throw new CliException($"--experiment: {string.Join(" ", problems)}");
+            }
 
             var connection = parse.GetValue(queueConnection);
             var name = parse.GetValue(queueName)!;
@@ -52,6 +69,8 @@ public static class ServeCommand
                 Port = parse.GetValue(port),
                 DatabasePath = databasePath,
                 ConfigureQueue = configureQueue,
+                Experiment = experimentOptions,
+                Telemetry = parse.GetValue(telemetry) switch { "console" => TelemetryExporter.Console, "otlp" => TelemetryExporter.Otlp, _ => TelemetryExporter.None },
             });
             try
             {

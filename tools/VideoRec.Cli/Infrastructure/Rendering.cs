@@ -42,6 +42,23 @@ public static class Rendering
     }
 
     /// <summary>A recommendation list.</summary>
+    public static Table Items(string title, IReadOnlyList<VideoRec.Core.Serving.Recommend.RecommendedVideo> items)
+    {
+        var table = new Table().Border(TableBorder.Rounded).Title(title);
+        table.AddColumn(new TableColumn("#").RightAligned());
+        table.AddColumn("Video");
+        table.AddColumn("Title");
+        table.AddColumn(new TableColumn("Score").RightAligned());
+        table.AddColumn("Sources");
+        foreach (var item in items)
+        {
+            table.AddRow((item.Position + 1).ToString(CultureInfo.InvariantCulture), Markup.Escape(item.VideoId), Markup.Escape(item.Title),
+                item.Score.ToString("F4", CultureInfo.InvariantCulture), Markup.Escape(string.Join(", ", item.Sources)));
+        }
+
+        return table;
+    }
+
     public static Table Items(string title, IReadOnlyList<RecommendedItem> items)
     {
         var table = new Table().Border(TableBorder.Rounded).Title(title);

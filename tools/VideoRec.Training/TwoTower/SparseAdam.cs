@@ -65,6 +65,15 @@ public sealed class SparseAdam : IDisposable
         _step++;
         var stepSize = _learningRate * Math.Sqrt(1 - Math.Pow(_beta2, _step)) / (1 - Math.Pow(_beta1, _step));
         using var _ = no_grad();
+        // Scalars made explicitly and kept alive until the step is done: an implicit Scalar converted from a number can be
+        // finalized while libtorch still reads it (a rare "Expected false to be true" from toFloat in add_).
+        using var one = 1.ToScalar();
+        using var beta1 = _beta1.ToScalar();
+        using var oneMinusBeta1 = (1 - _beta1).ToScalar();
+        using var beta2 = _beta2.ToScalar();
+        using var oneMinusBeta2 = (1 - _beta2).ToScalar();
+        using var epsilon = _epsilon.ToScalar();
+        using var negativeStep = (-stepSize).ToScalar();
         foreach (var (weight, mean, square) in _state)
         {
             using var scope = NewDisposeScope();
@@ -80,12 +89,12 @@ public sealed class SparseAdam : IDisposable
             }
 
             var (rows, inverse, _) = unique(grad.SparseIndices[0], sorted: true, return_inverse: true);
-            var g = zeros(rows.shape[0], weight.shape[1], grad.dtype).index_add_(0, inverse!, grad.SparseValues, 1);
-            var m = mean.index_select(0, rows).mul_(_beta1).add_(g, alpha: 1 - _beta1);
-            var v = square.index_select(0, rows).mul_(_beta2).addcmul_(g, g, value: 1 - _beta2);
+            var g = zeros(rows.shape[0], weight.shape[1], grad.dtype).index_add_(0, inverse!, grad.SparseValues, one);
+            var m = mean.index_select(0, rows).mul_(beta1).add_(g, alpha: oneMinusBeta1);
+            var v = square.index_select(0, rows).mul_(beta2).addcmul_(g, g, value: oneMinusBeta2);
             mean.index_copy_(0, rows, m);
             square.index_copy_(0, rows, v);
-            weight.index_add_(0, rows, m.div(v.sqrt().add_(_epsilon)), -stepSize);
+            weight.index_add_(0, rows, m.div(v.sqrt().add_(epsilon)), negativeStep);
         }
     }
 

@@ -64,20 +64,34 @@ public sealed class ActivitySnapshot
         return Math.Log(1 + recentDecayed) * (recentDecayed + 1) / (expected + 1);
     }
 
-    /// <summary>Computes the lists from <paramref name="views"/> as of <paramref name="asOf"/>; later views, unknown videos and views without a video id are ignored.</summary>
+    /// <summary>Computes the lists from <paramref name="views"/> as of <paramref name="asOf"/>; later views, unknown videos, views without a video id and counts below 1 are ignored.</summary>
     /// <param name="catalogue">The videos.</param>
     /// <param name="views">View events, any order.</param>
     /// <param name="asOf">The end of every window.</param>
     /// <param name="options">Windows and list length (validated).</param>
-    /// <exception cref="ArgumentException">The options are invalid.</exception>
+    /// <param name="popularPrior">
+    /// Views to add to each video's popular count, <c>[catalogue videos]</c> (serving adds the model bundle's training
+    /// popularity as a standing prior); they count neither for trending nor as a first view for fresh. <c>null</c> for none.
+    /// </param>
+    /// <exception cref="ArgumentException">The options are invalid, or the prior's length is not the catalogue's.</exception>
     public static ActivitySnapshot Build(CandidateCatalogue catalogue, IEnumerable<ViewEvent> views, DateTimeOffset asOf,
-        CandidateGenerationOptions options)
+        CandidateGenerationOptions options, IReadOnlyList<float>? popularPrior = null)
     {
         ArgumentNullException.ThrowIfNull(catalogue);
         ArgumentNullException.ThrowIfNull(views);
         options = (options ?? throw new ArgumentNullException(nameof(options))).EnsureValid();
         var n = catalogue.Count;
+        if (popularPrior is not null && popularPrior.Count != n)
+        {
+            throw new ArgumentException($"The popularity prior has {popularPrior.Count} values for {n} videos.", nameof(popularPrior));
+        }
+
         var popular = new float[n];
+        for (var v = 0; popularPrior is not null && v < n; v++)
+        {
+            popular[v] = float.IsFinite(popularPrior[v]) && popularPrior[v] > 0 ? popularPrior[v] : 0;
+        }
+
         var byCountry = new Dictionary<string, float[]>(StringComparer.Ordinal);
         var recent = new double[n];
         var baseline = new double[n];
@@ -88,7 +102,7 @@ public sealed class ActivitySnapshot
         var halfLifeHours = options.TrendingHalfLife.TotalHours;
         foreach (var view in views)
         {
-            if (view.Timestamp > asOf || view.VideoId is null || !catalogue.VideoIds.TryGetIndex(view.VideoId, out var v))
+            if (view.Timestamp > asOf || view.Count < 1 || view.VideoId is null || !catalogue.VideoIds.TryGetIndex(view.VideoId, out var v))
             {
                 continue;
             }
@@ -100,7 +114,7 @@ public sealed class ActivitySnapshot
 
             if (view.Timestamp >= popularFrom)
             {
-                popular[v]++;
+                popular[v] += view.Count;
                 if (view.Country is { Length: > 0 } country)
                 {
                     var key = country.ToUpperInvariant();
@@ -109,17 +123,17 @@ public sealed class ActivitySnapshot
                         byCountry[key] = counts = new float[n];
                     }
 
-                    counts[v]++;
+                    counts[v] += view.Count;
                 }
             }
 
             if (view.Timestamp > recentFrom)
             {
-                recent[v] += Math.Pow(2, -(asOf - view.Timestamp).TotalHours / halfLifeHours);
+                recent[v] += view.Count * Math.Pow(2, -(asOf - view.Timestamp).TotalHours / halfLifeHours);
             }
             else if (view.Timestamp > baselineFrom)
             {
-                baseline[v]++;
+                baseline[v] += view.Count;
             }
         }
 

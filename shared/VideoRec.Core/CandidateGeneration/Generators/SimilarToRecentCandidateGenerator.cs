@@ -13,7 +13,15 @@ namespace VideoRec.Core.CandidateGeneration.Generators;
 /// <param name="index">The video index (cosine, or inner product over unit vectors).</param>
 /// <param name="vectors">The seed videos' vectors, in the index's space.</param>
 /// <param name="options">Seeds, neighbours per seed, recency decay.</param>
-public sealed class SimilarToRecentCandidateGenerator(IVideoVectorIndex index, VideoVectorTable vectors, CandidateGenerationOptions options)
+/// <param name="cache">
+/// Serving's shortcut: each seed's neighbours come from this cache (searched once, unfiltered) and the request's filter
+/// is applied to them afterwards with <paramref name="attributes"/>; a seed then contributes fewer than its share when
+/// most of its cached neighbours fail the filter. <c>null</c> (the default, and offline evaluation) searches every seed
+/// with the filter inside the search.
+/// </param>
+/// <param name="attributes">The filter attributes of a video by id (required with <paramref name="cache"/>); <c>null</c> when unknown (the video is skipped).</param>
+public sealed class SimilarToRecentCandidateGenerator(IVideoVectorIndex index, VideoVectorTable vectors, CandidateGenerationOptions options,
+    NeighbourCache? cache = null, Func<string, VideoIndexAttributes?>? attributes = null)
     : ICandidateGenerator
 {
     /// <inheritdoc />
@@ -42,9 +50,29 @@ public sealed class SimilarToRecentCandidateGenerator(IVideoVectorIndex index, V
             }
 
             var perSeed = Math.Max(options.SimilarPerSeed, (count + options.SimilarSeeds - 1) / options.SimilarSeeds);
-            foreach (var match in await index.SearchAsync(vector, perSeed, filter, cancellationToken).ConfigureAwait(false))
+            if (cache is not null && attributes is not null)
             {
-                scores[match.VideoId] = scores.GetValueOrDefault(match.VideoId) + (float)(weight * match.Score);
+                var taken = 0;
+                foreach (var match in await cache.GetAsync(seed, vector, cancellationToken).ConfigureAwait(false))
+                {
+                    if (taken == perSeed)
+                    {
+                        break;
+                    }
+
+                    if (attributes(match.VideoId) is { } a && filter.Matches(match.VideoId, a))
+                    {
+                        scores[match.VideoId] = scores.GetValueOrDefault(match.VideoId) + (float)(weight * match.Score);
+                        taken++;
+                    }
+                }
+            }
+            else
+            {
+                foreach (var match in await index.SearchAsync(vector, perSeed, filter, cancellationToken).ConfigureAwait(false))
+                {
+                    scores[match.VideoId] = scores.GetValueOrDefault(match.VideoId) + (float)(weight * match.Score);
+                }
             }
 
             weight *= options.SimilarRecencyDecay;

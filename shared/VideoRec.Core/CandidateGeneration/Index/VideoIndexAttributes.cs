@@ -30,7 +30,7 @@ public sealed record VideoIndexAttributes
     public static VideoIndexAttributes From(Video video, bool hidden = false)
     {
         ArgumentNullException.ThrowIfNull(video);
-        return Normalised(video.Language, video.AllowedRegions, video.UploadedAt, hidden);
+        return Normalised(video.Language, video.AllowedRegions, video.UploadedAt, hidden || video.Hidden);
     }
 
     /// <summary>Attributes with language in lower case and regions in upper case, each region once.</summary>
