@@ -17,6 +17,9 @@ namespace VideoRec.Core.Scoring;
 /// a tag with the video); <c>tag_affinity</c> = mean over the video's tags of the share of recent watches carrying
 /// it; <c>popularity_gap</c> = the video's ln(1 + positives) minus the mean of the recent watches' (0 without recent
 /// watches); <c>upload_age_gap</c> = the same for ln(1 + days since upload) (0 when either side is unknown);
+/// <c>cowatch_sum</c> = Σ over the recent watches r of s(r, video) when the video is among r's co-watch neighbours
+/// (<see cref="CoWatchNeighbours"/>), <c>cowatch_mean</c> = that sum / the number of recent watches, <c>cowatch_max</c>
+/// = the largest such s (all 0 and <c>cowatch_missing</c> = 1 without lists or recent watches);
 /// <c>reciprocal_rank_s</c> = 1 / (1 + rank in source s's list); <c>fused_score</c> = the merger's fused score × 60
 /// (one first place = 1); <c>merged_log_position</c> = ln(1 + position).</para>
 /// <para>Missing inputs (no vector, unknown video, no profile) take the defaults described on
@@ -35,6 +38,12 @@ public sealed class FeatureAssembler
     private readonly int _features;
     private readonly int _tt, _ttZ, _ttPct, _ttMissing, _wals, _walsZ, _walsPct, _walsMissing, _search, _searchMissing;
     private readonly int _langMatch, _langUnknown, _region, _overlap, _affinity, _popularityGap, _ageGap, _fused, _position;
+    private readonly bool _coWatch;
+    private readonly int _coSumColumn, _coMeanColumn, _coMaxColumn, _coMissingColumn;
+    private readonly float[] _coSum = [];
+    private readonly float[] _coMax = [];
+    private int[] _coTouched = [];
+    private int _coTouchedCount;
     private float _recentLogPositives;
     private float _recentLogAge;
     private readonly int[] _proposed, _reciprocal;
@@ -58,6 +67,14 @@ public sealed class FeatureAssembler
         (_langMatch, _langUnknown, _region) = (At("language_match"), At("language_unknown"), At("region_allowed"));
         (_overlap, _affinity, _fused, _position) = (At("recent_tag_overlap"), At("tag_affinity"), At("fused_score"), At("merged_log_position"));
         (_popularityGap, _ageGap) = (At("popularity_gap"), At("upload_age_gap"));
+        _coWatch = _layout.Settings.CoWatch;
+        if (_coWatch)
+        {
+            (_coSumColumn, _coMeanColumn, _coMaxColumn, _coMissingColumn) = (At("cowatch_sum"), At("cowatch_mean"), At("cowatch_max"), At("cowatch_missing"));
+            _coSum = new float[videos.Count];
+            _coMax = new float[videos.Count];
+        }
+
         _proposed = [.. _sources.Select(s => At("proposed_by_" + s))];
         _reciprocal = [.. _sources.Select(s => At("reciprocal_rank_" + s))];
     }
@@ -89,6 +106,12 @@ public sealed class FeatureAssembler
         Grow(n);
         WriteUser(user);
         var recent = ReadRecent(user);
+        var coWatch = _coWatch && _videos.HasCoWatch && recent > 0;
+        if (coWatch)
+        {
+            AccumulateCoWatch(recent);
+        }
+
         var userTt = user.TwoTower.Span;
         var hasUserTt = _videos.TwoTowerDimensions > 0 && userTt.Length == _videos.TwoTowerDimensions && FeatureValues.Usable(userTt);
         var userWals = user.Wals.Span;
@@ -121,6 +144,15 @@ public sealed class FeatureAssembler
             row[_langMatch] = known && LanguagesMatch(language!, videoLanguage!) ? 1 : 0;
             row[_region] = _videos.AllowedIn(v, user.Country) ? 1 : 0;
             TagFeatures(row, v, recent);
+            if (_coWatch)
+            {
+                var sum = coWatch && v >= 0 ? _coSum[v] : 0f;
+                row[_coSumColumn] = sum;
+                row[_coMeanColumn] = coWatch ? sum / recent : 0f;
+                row[_coMaxColumn] = coWatch && v >= 0 ? _coMax[v] : 0f;
+                row[_coMissingColumn] = coWatch ? 0 : 1;
+            }
+
             if (recent > 0)
             {
                 row[_popularityGap] = FeatureValues.Clean(_videos.LogPositives(v) - _recentLogPositives);
@@ -148,6 +180,47 @@ public sealed class FeatureAssembler
 
         Standardise(rows, n, _tt, _ttMissing, _ttZ, _ttPct);
         Standardise(rows, n, _wals, _walsMissing, _walsZ, _walsPct);
+        if (coWatch)
+        {
+            for (var t = 0; t < _coTouchedCount; t++)
+            {
+                _coSum[_coTouched[t]] = 0;
+                _coMax[_coTouched[t]] = 0;
+            }
+
+            _coTouchedCount = 0;
+        }
+    }
+
+    /// <summary>Adds each recent watch's co-watch similarities onto its neighbours (sum and max), remembering which it touched.</summary>
+    private void AccumulateCoWatch(int recent)
+    {
+        var capacity = recent * _videos.MaxCoWatch;
+        if (_coTouched.Length < capacity)
+        {
+            _coTouched = new int[Math.Max(capacity, _layout.Settings.RecentWatches * _videos.MaxCoWatch)];
+        }
+
+        for (var r = 0; r < recent; r++)
+        {
+            var neighbours = _videos.CoWatch(_recent[r]);
+            var weights = _videos.CoWatchWeights(_recent[r]);
+            for (var k = 0; k < neighbours.Length; k++)
+            {
+                var j = neighbours[k];
+                var w = weights[k];
+                if (_coSum[j] == 0 && _coMax[j] == 0)
+                {
+                    _coTouched[_coTouchedCount++] = j;
+                }
+
+                _coSum[j] += w;
+                if (w > _coMax[j])
+                {
+                    _coMax[j] = w;
+                }
+            }
+        }
     }
 
     private int At(string name) => _layout.Offset(name);

@@ -33,7 +33,8 @@ public readonly record struct FeatureBlock(string Name, FeatureGroup Group, int 
 /// history length bucket), the video (two-tower embedding, duration, language, upload age, views, CTR, completion rate,
 /// popularity, trending) and the pair (two-tower and WALS scores with their per-request z-scores and percentiles,
 /// search-history × title cosine, language and region match, recent watches sharing a tag, tag affinity, the gaps in
-/// popularity and upload age between the video and the recent watches, and each
+/// popularity and upload age between the video and the recent watches, optionally the co-watch similarity to the recent
+/// watches (<see cref="ScoringFeatureSettings.CoWatch"/>), and each
 /// source's provenance: indicator and reciprocal rank, plus the fused score and merged position). Every feature that can
 /// be missing has a defined default and, where the absence says something, a <c>*_missing</c> indicator column.
 /// </summary>
@@ -94,6 +95,14 @@ public sealed class ScoringFeatures
         Add("tag_affinity", FeatureGroup.Cross, 1);
         Add("popularity_gap", FeatureGroup.Cross, 1);
         Add("upload_age_gap", FeatureGroup.Cross, 1);
+        if (settings.CoWatch)
+        {
+            Add("cowatch_sum", FeatureGroup.Cross, 1);
+            Add("cowatch_mean", FeatureGroup.Cross, 1);
+            Add("cowatch_max", FeatureGroup.Cross, 1);
+            Add("cowatch_missing", FeatureGroup.Cross, 1);
+        }
+
         foreach (var source in settings.Sources)
         {
             Add("proposed_by_" + source, FeatureGroup.Cross, 1);
@@ -187,6 +196,14 @@ public sealed record ScoringFeatureSettings
 
     /// <summary>How many of the user's most recent watches the tag features read. Default 50.</summary>
     public int RecentWatches { get; init; } = 50;
+
+    /// <summary>
+    /// Whether the rows carry the co-watch cross features (<c>cowatch_sum</c>, <c>cowatch_mean</c>, <c>cowatch_max</c>,
+    /// <c>cowatch_missing</c>; see <see cref="CoWatchNeighbours"/>). Default false; left out of the JSON when false, so
+    /// layouts saved before it existed keep their fingerprint.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool CoWatch { get; init; }
 
     /// <summary>Checks the values.</summary>
     /// <exception cref="ArgumentException">A field is out of range; the message names it.</exception>

@@ -24,6 +24,9 @@ public sealed class VideoFeatureTable
     private readonly int _positivesColumn;
     private readonly string?[] _languages;
     private readonly IReadOnlyList<string>[] _regions;
+    private readonly int[] _coOffsets;
+    private readonly int[] _coNeighbours;
+    private readonly float[] _coWeights;
 
     /// <summary>Builds the table.</summary>
     /// <param name="layout">The feature layout.</param>
@@ -33,8 +36,12 @@ public sealed class VideoFeatureTable
     /// <param name="textDimensions">Width of title and search embeddings (0 without text).</param>
     /// <param name="twoTowerDimensions">Width of the two-tower embeddings the <c>twotower_score</c> reads; <c>null</c> takes the
     /// layout's embedding width. It may be set when the layout leaves the raw embeddings out (width 0) but the score is wanted.</param>
+    /// <param name="coWatch">Co-watch neighbour lists for the <c>cowatch_*</c> features (re-indexed onto
+    /// <paramref name="videos"/>; neighbours outside it are dropped); <c>null</c> when there are none (the features then
+    /// take their missing defaults).</param>
     /// <exception cref="ArgumentException">Two videos share an id, a width is negative, or the layout's embedding width is neither 0 nor <paramref name="twoTowerDimensions"/>.</exception>
-    public VideoFeatureTable(ScoringFeatures layout, IReadOnlyList<VideoScoringInput> videos, DateTimeOffset now, int walsFactors, int textDimensions, int? twoTowerDimensions = null)
+    public VideoFeatureTable(ScoringFeatures layout, IReadOnlyList<VideoScoringInput> videos, DateTimeOffset now, int walsFactors, int textDimensions, int? twoTowerDimensions = null,
+        CoWatchNeighbours? coWatch = null)
     {
         ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(videos);
@@ -135,6 +142,69 @@ public sealed class VideoFeatureTable
         }
 
         Tags = tagIds.Count;
+        (_coOffsets, _coNeighbours, _coWeights) = IndexCoWatch(coWatch, n);
+        HasCoWatch = coWatch is not null;
+    }
+
+    /// <summary>Whether co-watch neighbour lists were given.</summary>
+    public bool HasCoWatch { get; }
+
+    /// <summary>The longest co-watch list.</summary>
+    public int MaxCoWatch { get; private set; }
+
+    /// <summary>Video <paramref name="video"/>'s co-watch neighbours (indices into this table), best first; empty for -1.</summary>
+    public ReadOnlySpan<int> CoWatch(int video) => video < 0 ? default : _coNeighbours.AsSpan(_coOffsets[video], _coOffsets[video + 1] - _coOffsets[video]);
+
+    /// <summary>Their similarities, aligned with <see cref="CoWatch"/>.</summary>
+    public ReadOnlySpan<float> CoWatchWeights(int video) => video < 0 ? default : _coWeights.AsSpan(_coOffsets[video], _coOffsets[video + 1] - _coOffsets[video]);
+
+    private (int[] Offsets, int[] Neighbours, float[] Weights) IndexCoWatch(CoWatchNeighbours? coWatch, int n)
+    {
+        var offsets = new int[n + 1];
+        if (coWatch is null)
+        {
+            return (offsets, [], []);
+        }
+
+        var map = new int[coWatch.Count];
+        for (var i = 0; i < map.Length; i++)
+        {
+            map[i] = IndexOf(coWatch.Ids[i]);
+        }
+
+        var neighbours = new List<int>(coWatch.Entries);
+        var weights = new List<float>(coWatch.Entries);
+        var source = new int[n];
+        Array.Fill(source, -1);
+        for (var i = 0; i < map.Length; i++)
+        {
+            if (map[i] >= 0)
+            {
+                source[map[i]] = i;
+            }
+        }
+
+        for (var v = 0; v < n; v++)
+        {
+            if (source[v] >= 0)
+            {
+                var list = coWatch.Neighbours(source[v]);
+                var w = coWatch.Weights(source[v]);
+                for (var k = 0; k < list.Length; k++)
+                {
+                    if (map[list[k]] >= 0 && float.IsFinite(w[k]))
+                    {
+                        neighbours.Add(map[list[k]]);
+                        weights.Add(w[k]);
+                    }
+                }
+            }
+
+            offsets[v + 1] = neighbours.Count;
+            MaxCoWatch = Math.Max(MaxCoWatch, offsets[v + 1] - offsets[v]);
+        }
+
+        return (offsets, [.. neighbours], [.. weights]);
     }
 
     /// <summary>The layout the blocks follow.</summary>

@@ -28,16 +28,30 @@ public static class RankerBundle
     /// <summary>The description's file name.</summary>
     public const string DescriptionFile = "ranker.json";
 
-    /// <summary>Writes the four files of <paramref name="weights"/> into <paramref name="folder"/> (created when missing).</summary>
+    /// <summary>The co-watch neighbour lists' file name (present when the layout reads <c>cowatch_*</c>).</summary>
+    public const string CoWatchFile = "cowatch.bin";
+
+    /// <summary>Writes the four files of <paramref name="weights"/> into <paramref name="folder"/> (created when missing), and <see cref="CoWatchFile"/> when the layout reads co-watch features.</summary>
     /// <param name="weights">The trained ranker.</param>
     /// <param name="folder">The target folder, usually <c>&lt;bundle&gt;/ranker</c>.</param>
-    /// <exception cref="ArgumentException">The weights are inconsistent.</exception>
-    public static void Write(RankerWeights weights, string folder)
+    /// <param name="coWatch">The co-watch lists the ranker reads; required when <c>weights.Features.Settings.CoWatch</c>.</param>
+    /// <exception cref="ArgumentException">The weights are inconsistent, or the layout reads co-watch features and <paramref name="coWatch"/> is null.</exception>
+    public static void Write(RankerWeights weights, string folder, CoWatchNeighbours? coWatch = null)
     {
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentException.ThrowIfNullOrEmpty(folder);
         weights.Validate();
+        if (weights.Features.Settings.CoWatch && coWatch is null)
+        {
+            throw new ArgumentException("The ranker reads co-watch features: pass the co-watch lists it was trained with.", nameof(coWatch));
+        }
+
         Directory.CreateDirectory(folder);
+        if (weights.Features.Settings.CoWatch)
+        {
+            coWatch!.Save(Path.Combine(folder, CoWatchFile));
+        }
+
         RankerOnnxExporter.Export(weights, Path.Combine(folder, ModelFile));
         File.WriteAllText(Path.Combine(folder, FeaturesFile), weights.Features.ToJson());
         File.WriteAllText(Path.Combine(folder, NormalizationFile), weights.Normalization.ToJson());
@@ -98,6 +112,11 @@ public static class RankerBundle
                 throw new InvalidDataException($"{Path.Combine(folder, DescriptionFile)} (version, architecture, fingerprint) differs from {ModelFile}.");
             }
 
+            if (features.Settings.CoWatch && !File.Exists(Path.Combine(folder, CoWatchFile)))
+            {
+                throw new FileNotFoundException($"The ranker folder '{folder}' lacks {CoWatchFile}, which its layout reads.", Path.Combine(folder, CoWatchFile));
+            }
+
             return scorer;
         }
         catch
@@ -105,5 +124,14 @@ public static class RankerBundle
             scorer.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The co-watch lists in <paramref name="folder"/>, or <c>null</c> when the folder has none.</summary>
+    /// <exception cref="InvalidDataException">The file is damaged (the message names it).</exception>
+    public static CoWatchNeighbours? LoadCoWatch(string folder)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(folder);
+        var path = Path.Combine(folder, CoWatchFile);
+        return File.Exists(path) ? CoWatchNeighbours.Load(path) : null;
     }
 }

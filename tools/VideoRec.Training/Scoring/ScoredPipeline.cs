@@ -103,6 +103,12 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
     /// </summary>
     public bool EvaluateWithInnerModels { get; init; }
 
+    /// <summary>
+    /// Whether the rows carry the co-watch features (<see cref="CoWatchNeighbours"/>, built per fold from the pairs that
+    /// fold's retrieval models read). Default true.
+    /// </summary>
+    public bool CoWatch { get; init; } = true;
+
     /// <summary>Every run so far, in order.</summary>
     public List<PipelineRun> Runs { get; } = [];
 
@@ -122,7 +128,7 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
     private PipelineRun Run(TrainingSet set, CancellationToken cancellationToken)
     {
         var table = set.Pairs;
-        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = IncludeEmbeddings ? twoTower.Dimensions.Output : 0 });
+        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = IncludeEmbeddings ? twoTower.Dimensions.Output : 0, CoWatch = CoWatch });
 
         // The same validation users for every fold: 10% of the users with a training history.
         var users = set.Split.Train.Select(p => p.User).Distinct().Order().ToArray();

@@ -121,14 +121,31 @@ public sealed class OfflineRequests
         var tt = models.TwoTower;
         var wals = models.WalsFactors;
         var textDimensions = models.Titles.Values.FirstOrDefault()?.Length ?? 0;
+        if (features.Settings.CoWatch)
+        {
+            var relevant = new List<int>?[table.Users.Count];
+            foreach (var p in readable)
+            {
+                if (policy.Label(p, durationSeconds) == Relevance.Positive)
+                {
+                    (relevant[p.User] ??= []).Add(p.Video);
+                }
+            }
+
+            CoWatch = CoWatchNeighbours.Build(videos.Ids, relevant.Where(r => r is not null).Select(r => (IReadOnlyCollection<int>)r!));
+        }
+
         Videos = new VideoFeatureTable(features, [.. Enumerable.Range(0, videos.Count).Select(v => new VideoScoringInput(videos[v], dataset.Videos.GetValueOrDefault(videos[v]), activity[v],
             tt is { } t2 ? t2.Videos.AsMemory(v * t2.Dimensions, t2.Dimensions) : default,
             wals is { } w ? w.Videos.AsMemory(v * w.Factors, w.Factors) : default,
-            models.Titles.TryGetValue(videos[v], out var title) ? title : default))], Now, wals?.Factors ?? 0, textDimensions, tt?.Dimensions ?? 0);
+            models.Titles.TryGetValue(videos[v], out var title) ? title : default))], Now, wals?.Factors ?? 0, textDimensions, tt?.Dimensions ?? 0, CoWatch);
     }
 
     /// <summary>The "now" of every request: the last readable timestamp.</summary>
     public DateTimeOffset Now { get; }
+
+    /// <summary>Co-watch neighbours of the readable relevant pairs when the layout reads them (<see cref="ScoringFeatureSettings.CoWatch"/>), else <c>null</c>.</summary>
+    public CoWatchNeighbours? CoWatch { get; }
 
     /// <summary>The cached video features of the readable state.</summary>
     public VideoFeatureTable Videos { get; }
