@@ -46,7 +46,7 @@ public sealed class CoWatchNeighbours
     /// <summary>The neighbours of video <paramref name="video"/> (indices into <see cref="Ids"/>), best first.</summary>
     public ReadOnlySpan<int> Neighbours(int video) => _neighbours.AsSpan(_offsets[video], _offsets[video + 1] - _offsets[video]);
 
-    /// <summary>Their similarities, aligned with <see cref="Neighbours"/>, in (0, 1).</summary>
+    /// <summary>Their weights, aligned with <see cref="Neighbours"/>: similarities in (0, 1) from <see cref="Build"/>, signed regression weights from <see cref="FromLists"/>.</summary>
     public ReadOnlySpan<float> Weights(int video) => _weights.AsSpan(_offsets[video], _offsets[video + 1] - _offsets[video]);
 
     /// <summary>Counts co-occurrences and keeps each video's best <paramref name="neighbours"/>.</summary>
@@ -161,6 +161,56 @@ public sealed class CoWatchNeighbours
         return new CoWatchNeighbours([.. ids], offsets, all, weights);
     }
 
+    /// <summary>Makes lists from given weights (such as an item-to-item regression's, see the training project's EASE builder).</summary>
+    /// <param name="ids">Video ids, <c>[videos]</c>, distinct.</param>
+    /// <param name="lists">Per video, its neighbours (indices into <paramref name="ids"/>) and finite weights, best first.</param>
+    /// <exception cref="ArgumentException">Ids repeat, the counts differ, an index is out of range or the video itself, or a weight is not finite.</exception>
+    public static CoWatchNeighbours FromLists(IReadOnlyList<string> ids, IReadOnlyList<(int[] Neighbours, float[] Weights)> lists)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(lists);
+        var n = ids.Count;
+        if (lists.Count != n)
+        {
+            throw new ArgumentException($"{lists.Count} lists for {n} videos.", nameof(lists));
+        }
+
+        if (ids.Distinct(StringComparer.Ordinal).Count() != n)
+        {
+            throw new ArgumentException("The video ids must be distinct.", nameof(ids));
+        }
+
+        var offsets = new int[n + 1];
+        for (var i = 0; i < n; i++)
+        {
+            var (neighbours, weights) = lists[i];
+            if (neighbours.Length != weights.Length)
+            {
+                throw new ArgumentException($"Video {i}: {neighbours.Length} neighbours and {weights.Length} weights.", nameof(lists));
+            }
+
+            for (var k = 0; k < neighbours.Length; k++)
+            {
+                if ((uint)neighbours[k] >= (uint)n || neighbours[k] == i || !float.IsFinite(weights[k]))
+                {
+                    throw new ArgumentException($"Video {i}: neighbour entry {k} ({neighbours[k]}, {weights[k]}) is out of range, the video itself, or not finite.", nameof(lists));
+                }
+            }
+
+            offsets[i + 1] = offsets[i] + neighbours.Length;
+        }
+
+        var all = new int[offsets[n]];
+        var allWeights = new float[offsets[n]];
+        for (var i = 0; i < n; i++)
+        {
+            lists[i].Neighbours.CopyTo(all, offsets[i]);
+            lists[i].Weights.CopyTo(allWeights, offsets[i]);
+        }
+
+        return new CoWatchNeighbours([.. ids], offsets, all, allWeights);
+    }
+
     /// <summary>Writes the lists (binary, little-endian: magic, version, ids, offsets, neighbours, weights).</summary>
     public void Save(Stream stream)
     {
@@ -262,9 +312,9 @@ public sealed class CoWatchNeighbours
             for (var k = 0; k < weights.Length; k++)
             {
                 weights[k] = reader.ReadSingle();
-                if (!float.IsFinite(weights[k]) || weights[k] < 0)
+                if (!float.IsFinite(weights[k]))
                 {
-                    throw new InvalidDataException($"Co-watch weight {k} is {weights[k]}; weights are finite and ≥ 0.");
+                    throw new InvalidDataException($"Co-watch weight {k} is {weights[k]}; weights are finite.");
                 }
             }
 

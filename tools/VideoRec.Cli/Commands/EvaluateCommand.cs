@@ -62,7 +62,8 @@ public static class EvaluateCommand
         var learningRate = CommonOptions.Range(new Option<double>("--ranker-learning-rate") { Description = "With --pipeline: the ranker's Adam learning rate.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().LearningRate }, 1e-6, 1);
         var validationEvery = CommonOptions.Range(new Option<int>("--ranker-validation-every") { Description = "With --pipeline: optimizer steps between the ranker's validation checks within an epoch (0: once per epoch).", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ValidationEvery }, 0, 1_000_000);
         var patience = CommonOptions.Range(new Option<int>("--ranker-patience") { Description = "With --pipeline: validation checks without improvement before the ranker's training stops.", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().Patience }, 1, 1000);
-        var noCoWatch = new Option<bool>("--ranker-no-cowatch") { Description = "With --pipeline: leave the co-watch features (similarity of each candidate to the recent watches by co-watch counts) out of the ranker's rows." };
+        var coWatch = CommonOptions.OneOf(new Option<string>("--ranker-cowatch") { Description = "With --pipeline: the item-to-item weights of the ranker's co-watch features (each candidate against the recent watches): ease (EASE regression), cosine (shrunk cosine of co-watch counts) or none.", DefaultValueFactory = _ => "ease" }, "ease", "cosine", "none");
+        var recentWatches = CommonOptions.Range(new Option<int>("--ranker-recent") { Description = "With --pipeline: how many of each user's newest watches the ranker's history features read.", DefaultValueFactory = _ => 50 }, 1, 10_000);
         var rowsCache = new Option<string?>("--ranker-rows-cache") { Description = "With --pipeline: a folder where each seed's ranker rows are kept and read back on later runs instead of training the inner models again (to compare ranker settings on the same rows)." };
         var residualWeight = CommonOptions.Range(new Option<double>("--ranker-residual-weight") { Description = "With --pipeline and --ranker-residual: the residual feature's starting logit weight per standardised unit (the sharpness of the start).", DefaultValueFactory = _ => new VideoRec.Training.Scoring.RankerOptions().ResidualWeight }, 0.01, 1000);
         var epochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs (early stopping on validation Recall@10).", DefaultValueFactory = _ => new TwoTowerOptions().Epochs }, 1, 1000);
@@ -80,7 +81,8 @@ public static class EvaluateCommand
         command.Add(negatives);
         command.Add(innerModels);
         command.Add(rankerEmbeddings);
-        command.Add(noCoWatch);
+        command.Add(coWatch);
+        command.Add(recentWatches);
         command.Add(kFold);
         command.Add(residual);
         command.Add(select);
@@ -128,7 +130,7 @@ public static class EvaluateCommand
                     Patience = parse.GetValue(patience),
                     ResidualFeature = parse.GetValue(residual) is "none" ? null : parse.GetValue(residual),
                     EpochSelection = parse.GetValue(select) is "ndcg" ? VideoRec.Training.Scoring.RankerEpochSelection.Ndcg : VideoRec.Training.Scoring.RankerEpochSelection.LogLoss,
-                }, parse.GetValue(innerRatio), parse.GetValue(folds), parse.GetValue(negatives), parse.GetValue(innerModels), parse.GetValue(rankerEmbeddings), parse.GetValue(kFold), parse.GetValue(rowsCache), !parse.GetValue(noCoWatch)) : null;
+                }, parse.GetValue(innerRatio), parse.GetValue(folds), parse.GetValue(negatives), parse.GetValue(innerModels), parse.GetValue(rankerEmbeddings), parse.GetValue(kFold), parse.GetValue(rowsCache), parse.GetValue(coWatch) switch { "cosine" => VideoRec.Training.Scoring.CoWatchKind.Cosine, "none" => VideoRec.Training.Scoring.CoWatchKind.None, _ => VideoRec.Training.Scoring.CoWatchKind.Ease }, parse.GetValue(recentWatches)) : null;
             var report = Run(pairs, options, factories, cancellationToken);
             AnsiConsole.Write(Rendering.Metrics(report));
             var output = report.ToJson();

@@ -86,6 +86,23 @@ public sealed record RankerOptions
     /// <summary>Seed of initialisation and batch order.</summary>
     public int Seed { get; init; } = 42;
 
+    /// <summary>
+    /// The settings <c>evaluate --pipeline</c> and <c>train --ranker</c> use (chosen on ML-100K validation users, see the
+    /// README's Scoring model section): a residual on the WALS score, the listwise loss alone, a linear wide part (MLP)
+    /// or two cross layers (DCN-v2), Adam at 1e-4, validation nDCG@10 every 50 steps with patience 6.
+    /// </summary>
+    public static RankerOptions Pipeline { get; } = new()
+    {
+        ResidualFeature = "wals_score",
+        EpochSelection = RankerEpochSelection.Ndcg,
+        ListwiseWeight = 1,
+        PointwiseWeight = 0,
+        Hidden = [],
+        LearningRate = 1e-4,
+        ValidationEvery = 50,
+        Patience = 6,
+    };
+
     /// <summary>LibTorch threads; <c>null</c> keeps <see cref="TorchRuntime"/>'s choice.</summary>
     public int? Threads { get; init; }
 

@@ -46,12 +46,12 @@ public sealed record PipelineRun(int Seed, RankerTrainingResult Ranker, int Trai
 /// <param name="ranker">Ranker options.</param>
 /// <param name="generation">Candidate generation options.</param>
 /// <param name="policy">Relevance label.</param>
-/// <param name="walsFull">The evaluation's WALS factory (trained on the whole training part earlier in the run).</param>
+/// <param name="walsFull">The evaluation's WALS factory (trained on the whole training part earlier in the run); <c>null</c> when only <see cref="ScoredPipeline.Fit"/> is called.</param>
 /// <param name="twoTowerFull">The evaluation's two-tower factory (likewise).</param>
 /// <param name="progress">Stage messages.</param>
 public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, float[]> titles, string textModel, int textDimensions, WalsOptions wals,
     TwoTowerOptions twoTower, RankerOptions ranker, CandidateGenerationOptions generation, RelevancePolicy policy,
-    RememberingFactory walsFull, RememberingFactory twoTowerFull, IProgress<string>? progress = null)
+    RememberingFactory? walsFull, RememberingFactory? twoTowerFull, IProgress<string>? progress = null)
 {
     /// <summary>Share of each user's training pairs the inner retrieval models read (the rest labels the ranker's rows). Default 0.9 (on ML-100K seed 42: 0.8 gave nDCG@10 0.467, 0.9 0.473, 0.95 0.455).</summary>
     public double InnerRatio { get; init; } = 0.9;
@@ -105,9 +105,13 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
 
     /// <summary>
     /// Whether the rows carry the co-watch features (<see cref="CoWatchNeighbours"/>, built per fold from the pairs that
-    /// fold's retrieval models read). Default true.
+    /// fold's retrieval models read): <see cref="CoWatchKind.Ease"/> (default) the EASE item-to-item regression weights
+    /// (<see cref="EaseNeighbours"/>), <see cref="CoWatchKind.Cosine"/> the shrunk cosine, or none.
     /// </summary>
-    public bool CoWatch { get; init; } = true;
+    public CoWatchKind CoWatch { get; init; } = CoWatchKind.Ease;
+
+    /// <summary>How many of each user's newest watches the history features read (tags, popularity gaps, co-watch). Default 50, what the feature store's recent lists hold.</summary>
+    public int RecentWatches { get; init; } = 50;
 
     /// <summary>Every run so far, in order.</summary>
     public List<PipelineRun> Runs { get; } = [];
@@ -125,10 +129,25 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
         return run;
     }
 
-    private PipelineRun Run(TrainingSet set, CancellationToken cancellationToken)
+    /// <summary>
+    /// Trains the ranker to serve beside retrieval models trained on all of <paramref name="set"/>'s training pairs
+    /// (<c>train --ranker</c>): out-of-fold rows (see <see cref="KFold"/>) from those pairs, the ranker fitted and selected
+    /// on their validation users, and the co-watch lists of the whole part for serving. The set's test pairs are not read.
+    /// </summary>
+    /// <exception cref="InsufficientDataException">Fewer than two users have a training history.</exception>
+    public RankerArtifacts Fit(TrainingSet set, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var (features, trainRows, validation, _, result) = FitRanker(set, cancellationToken);
+        return new RankerArtifacts(result, features, features.Settings.CoWatch ? CoWatchOf(set.Pairs, set.Split.Train, set.DurationSeconds, cancellationToken)
+            ?? CoWatchNeighbours.Build(set.Pairs.Videos.Ids, OfflineRequests.RelevantByUser(set.Split.Train, policy, set.DurationSeconds, set.Pairs.Users.Count)) : null,
+            trainRows.Count, validation.Count);
+    }
+
+    private (ScoringFeatures Features, RankerData Train, RankerData Validation, OfflineRequests? FirstFold, RankerTrainingResult Result) FitRanker(TrainingSet set, CancellationToken cancellationToken)
     {
         var table = set.Pairs;
-        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = IncludeEmbeddings ? twoTower.Dimensions.Output : 0, CoWatch = CoWatch });
+        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = IncludeEmbeddings ? twoTower.Dimensions.Output : 0, CoWatch = CoWatch != CoWatchKind.None, RecentWatches = RecentWatches });
 
         // The same validation users for every fold: 10% of the users with a training history.
         var users = set.Split.Train.Select(p => p.User).Distinct().Order().ToArray();
@@ -142,7 +161,7 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
         var validationSet = users[..validationCount].ToHashSet();
         RankerData trainRows, validation;
         OfflineRequests? firstFold = null;
-        var key = $"{dataset.Name}-seed{set.Seed}-{(KFold >= 2 ? $"kfold{KFold}" : $"inner{InnerRatio:0.###}x{LabelFolds}")}-neg{NegativesPerUser}-{features.Fingerprint}";
+        var key = $"{dataset.Name}-seed{set.Seed}-{(KFold >= 2 ? $"kfold{KFold}" : $"inner{InnerRatio:0.###}x{LabelFolds}")}-neg{NegativesPerUser}-{CoWatch.ToString().ToLowerInvariant()}-{features.Fingerprint}";
         (string Train, string Validation)? cached = RowsCache is null || EvaluateWithInnerModels ? null : (Train: Path.Combine(RowsCache, key + ".train.bin"), Validation: Path.Combine(RowsCache, key + ".validation.bin"));
         if (cached is { } files && File.Exists(files.Train) && File.Exists(files.Validation))
         {
@@ -162,11 +181,19 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
 
         progress?.Report($"seed {set.Seed}: ranker training");
         var result = RankerTrainer.Fit(features, trainRows, validation, ranker with { Seed = set.Seed }, cancellationToken);
+        return (features, trainRows, validation, firstFold, result);
+    }
+
+    private PipelineRun Run(TrainingSet set, CancellationToken cancellationToken)
+    {
+        var table = set.Pairs;
+        var (features, trainRows, validation, firstFold, result) = FitRanker(set, cancellationToken);
 
         progress?.Report($"seed {set.Seed}: scoring");
-        var fullWals = ((WalsRecommender)(walsFull.Last ?? throw new InvalidOperationException("WALS must be trained before the pipeline."))).Model;
-        var fullTt = (EmbeddingRecommender)(twoTowerFull.Last ?? throw new InvalidOperationException("The two-tower must be trained before the pipeline."));
-        var requests = firstFold ?? new OfflineRequests(dataset, table, set.Split.Train, policy, set.DurationSeconds, Models(fullWals, fullTt), features, generation);
+        var fullWals = ((WalsRecommender)(walsFull?.Last ?? throw new InvalidOperationException("WALS must be trained before the pipeline."))).Model;
+        var fullTt = (EmbeddingRecommender)(twoTowerFull?.Last ?? throw new InvalidOperationException("The two-tower must be trained before the pipeline."));
+        var requests = firstFold ?? new OfflineRequests(dataset, table, set.Split.Train, policy, set.DurationSeconds, Models(fullWals, fullTt), features, generation,
+            coWatch: CoWatchOf(table, set.Split.Train, set.DurationSeconds, cancellationToken));
         using var scorer = OnnxScorer.Load(RankerOnnxExporter.ExportToBytes(result.Weights));
         var assembler = new FeatureAssembler(requests.Videos);
         var merged = new Dictionary<int, (int[], float[])>();
@@ -233,10 +260,12 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
             innerFactory.Last?.Model.Dispose();
 
             progress?.Report($"seed {set.Seed}, fold {fold + 1}: ranker rows");
-            var innerRequests = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation);
+            var innerRequests = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation,
+                coWatch: CoWatchOf(table, inner.Train, set.DurationSeconds, cancellationToken));
             if (fold == 0 && EvaluateWithInnerModels)
             {
-                firstFold = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation, set.Split.Train);
+                firstFold = new OfflineRequests(dataset, table, inner.Train, policy, set.DurationSeconds, Models(innerWals, innerTt), features, generation, set.Split.Train,
+                    innerRequests.CoWatch);
             }
 
             var labelled = Labels(inner.Test, set.DurationSeconds, table.Users.Count);
@@ -251,6 +280,12 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
 
         return (RankerData.Concat(trainParts), RankerData.Concat(validationParts), firstFold);
     }
+
+    /// <summary>The co-watch lists of <paramref name="readable"/> by <see cref="CoWatch"/> (null for none or the cosine default of <see cref="OfflineRequests"/>).</summary>
+    private CoWatchNeighbours? CoWatchOf(PairTable table, IReadOnlyList<PairRecord> readable, IReadOnlyList<double?> durations, CancellationToken cancellationToken) =>
+        CoWatch == CoWatchKind.Ease
+            ? EaseNeighbours.Build(table.Videos.Ids, OfflineRequests.RelevantByUser(readable, policy, durations, table.Users.Count), cancellationToken: cancellationToken)
+            : null;
 
     private static double ColumnNdcg(RankerData rows, int column, float sign)
     {
@@ -296,6 +331,27 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
             (tt.UserVectors, tt.VideoVectors, ttDimensions),
             titles);
     }
+}
+
+/// <summary>What <see cref="ScoredPipeline.Fit"/> trained for serving.</summary>
+/// <param name="Training">The ranker (weights, the architecture comparison, calibration).</param>
+/// <param name="Features">Its feature layout.</param>
+/// <param name="CoWatch">The co-watch lists of the whole training part, when the layout reads them.</param>
+/// <param name="TrainingRows">Rows it was trained on.</param>
+/// <param name="ValidationRows">Rows it was selected on.</param>
+public sealed record RankerArtifacts(RankerTrainingResult Training, ScoringFeatures Features, CoWatchNeighbours? CoWatch, int TrainingRows, int ValidationRows);
+
+/// <summary>Which item-to-item weights feed the ranker's <c>cowatch_*</c> features.</summary>
+public enum CoWatchKind
+{
+    /// <summary>No co-watch features.</summary>
+    None,
+
+    /// <summary>Shrunk cosine of relevant-user sets (<see cref="CoWatchNeighbours.Build"/>).</summary>
+    Cosine,
+
+    /// <summary>EASE item-to-item regression weights (<see cref="EaseNeighbours"/>).</summary>
+    Ease,
 }
 
 /// <summary>The <c>merged</c> row of the evaluation: the merged candidates in the merger's fused order.</summary>

@@ -50,9 +50,11 @@ public sealed class OfflineRequests
     /// <param name="history">The pairs that make each user's history (recent watches, exclusions); <c>null</c> uses
     /// <paramref name="readable"/>. Larger than <paramref name="readable"/> when the models were trained on a part of
     /// what the user has done.</param>
+    /// <param name="coWatch">The co-watch lists of the readable state when the layout reads them; <c>null</c> builds
+    /// <see cref="CoWatchNeighbours.Build"/> (shrunk cosine) from the readable relevant pairs.</param>
     /// <exception cref="ArgumentException">A model's vectors do not match the table's sizes, or the options are invalid.</exception>
     public OfflineRequests(Dataset dataset, PairTable table, IReadOnlyList<PairRecord> readable, RelevancePolicy policy, IReadOnlyList<double?> durationSeconds,
-        PipelineModels models, ScoringFeatures features, CandidateGenerationOptions generation, IReadOnlyList<PairRecord>? history = null)
+        PipelineModels models, ScoringFeatures features, CandidateGenerationOptions generation, IReadOnlyList<PairRecord>? history = null, CoWatchNeighbours? coWatch = null)
     {
         _dataset = dataset ?? throw new ArgumentNullException(nameof(dataset));
         _table = table ?? throw new ArgumentNullException(nameof(table));
@@ -123,22 +125,30 @@ public sealed class OfflineRequests
         var textDimensions = models.Titles.Values.FirstOrDefault()?.Length ?? 0;
         if (features.Settings.CoWatch)
         {
-            var relevant = new List<int>?[table.Users.Count];
-            foreach (var p in readable)
-            {
-                if (policy.Label(p, durationSeconds) == Relevance.Positive)
-                {
-                    (relevant[p.User] ??= []).Add(p.Video);
-                }
-            }
-
-            CoWatch = CoWatchNeighbours.Build(videos.Ids, relevant.Where(r => r is not null).Select(r => (IReadOnlyCollection<int>)r!));
+            CoWatch = coWatch ?? CoWatchNeighbours.Build(videos.Ids, RelevantByUser(readable, policy, durationSeconds, table.Users.Count));
         }
 
         Videos = new VideoFeatureTable(features, [.. Enumerable.Range(0, videos.Count).Select(v => new VideoScoringInput(videos[v], dataset.Videos.GetValueOrDefault(videos[v]), activity[v],
             tt is { } t2 ? t2.Videos.AsMemory(v * t2.Dimensions, t2.Dimensions) : default,
             wals is { } w ? w.Videos.AsMemory(v * w.Factors, w.Factors) : default,
             models.Titles.TryGetValue(videos[v], out var title) ? title : default))], Now, wals?.Factors ?? 0, textDimensions, tt?.Dimensions ?? 0, CoWatch);
+    }
+
+    /// <summary>Each user's relevant videos among <paramref name="pairs"/> (users without one left out), the input of the co-watch builders.</summary>
+    public static IReadOnlyList<IReadOnlyCollection<int>> RelevantByUser(IReadOnlyList<PairRecord> pairs, RelevancePolicy policy, IReadOnlyList<double?> durationSeconds, int users)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        ArgumentNullException.ThrowIfNull(policy);
+        var relevant = new List<int>?[users];
+        foreach (var p in pairs)
+        {
+            if (policy.Label(p, durationSeconds) == Relevance.Positive)
+            {
+                (relevant[p.User] ??= []).Add(p.Video);
+            }
+        }
+
+        return [.. relevant.Where(r => r is not null).Select(r => (IReadOnlyCollection<int>)r!)];
     }
 
     /// <summary>The "now" of every request: the last readable timestamp.</summary>
