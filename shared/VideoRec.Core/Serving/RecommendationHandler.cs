@@ -171,6 +171,8 @@ public sealed class RecommendationHandler
             TwoTowerEmbedding = twoTower is { } tower2 ? (ReadOnlyMemory<float>?)tower2 : null,
             RecentWatches = recent,
             Excluded = excluded,
+            Profile = user.Profile,
+            HistoryLength = HistoryLength(bundle, user, known),
         };
         var context = new RerankContext
         {
@@ -344,7 +346,25 @@ public sealed class RecommendationHandler
             .Select(i => bundle.Videos[bundle.Seen.ColumnIndices[start + i]])];
     }
 
+    /// <summary>
+    /// The number of videos in the user's history: their training videos in the bundle (when it may use them) plus those
+    /// of the store's recent watches that the bundle lacks (the ranker's <c>user_history_length</c>; offline, the user's
+    /// readable pairs).
+    /// </summary>
+    private static int HistoryLength(ModelBundle bundle, UserContext user, int known)
+    {
+        var seen = known >= 0 ? bundle.Seen.RowColumns(known) : default;
+        var count = seen.Length;
+        foreach (var id in user.Aggregates?.Watched.Select(w => w.VideoId).OfType<string>().Distinct(StringComparer.Ordinal) ?? [])
+        {
+            if (!bundle.Videos.TryGetIndex(id, out var v) || seen.BinarySearch(v) < 0)
+            {
+                count++;
+            }
+        }
 
+        return count;
+    }
 
     private static RecommendedItem Item(ModelBundle bundle, ScoredIndex scored, string source) =>
         new(bundle.Videos[scored.Index], bundle.Catalogue[scored.Index].Title, scored.Score, source);

@@ -74,7 +74,7 @@ public sealed class OnnxScorer : IDisposable
     /// <param name="path">The <c>.onnx</c> file.</param>
     /// <param name="intraOpThreads">ONNX Runtime threads per call (1 suits serving many concurrent requests).</param>
     /// <exception cref="FileNotFoundException">No such file.</exception>
-    /// <exception cref="InvalidDataException">The model lacks valid ranker metadata.</exception>
+    /// <exception cref="InvalidDataException">The file is not an ONNX model ONNX Runtime can load, or lacks valid ranker metadata (the message names the file).</exception>
     public static OnnxScorer Load(string path, int intraOpThreads = 1)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -84,7 +84,17 @@ public sealed class OnnxScorer : IDisposable
         }
 
         using var options = Options(intraOpThreads);
-        return new OnnxScorer(new InferenceSession(path, options), path);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new InvalidDataException($"The ranker model '{path}' cannot be loaded: {e.Message}", e);
+        }
+
+        return new OnnxScorer(session, path);
     }
 
     /// <summary>Loads a model from its bytes (see <see cref="RankerOnnxExporter.ExportToBytes"/>).</summary>

@@ -84,13 +84,13 @@ public static class RankerBundle
         var scorer = OnnxScorer.Load(Path.Combine(folder, ModelFile), intraOpThreads);
         try
         {
-            var features = ScoringFeatures.FromJson(File.ReadAllText(Path.Combine(folder, FeaturesFile)));
+            var features = Read(folder, FeaturesFile, ScoringFeatures.FromJson);
             if (features.Fingerprint != scorer.Features.Fingerprint)
             {
                 throw new InvalidDataException($"{Path.Combine(folder, FeaturesFile)} describes layout {features.Fingerprint}; {ModelFile} was trained on {scorer.Features.Fingerprint}.");
             }
 
-            var stats = NormalizationStats.FromJson(File.ReadAllText(Path.Combine(folder, NormalizationFile)));
+            var stats = Read(folder, NormalizationFile, NormalizationStats.FromJson);
             if (!stats.Mean.AsSpan().SequenceEqual(scorer.Normalization.Mean) || !stats.Std.AsSpan().SequenceEqual(scorer.Normalization.Std))
             {
                 throw new InvalidDataException($"{Path.Combine(folder, NormalizationFile)} differs from the stats in {ModelFile}.");
@@ -133,5 +133,19 @@ public static class RankerBundle
         ArgumentException.ThrowIfNullOrEmpty(folder);
         var path = Path.Combine(folder, CoWatchFile);
         return File.Exists(path) ? CoWatchNeighbours.Load(path) : null;
+    }
+
+    /// <summary>Parses one JSON file of the folder; an unreadable one is an <see cref="InvalidDataException"/> naming it.</summary>
+    private static T Read<T>(string folder, string file, Func<string, T> parse)
+    {
+        var path = Path.Combine(folder, file);
+        try
+        {
+            return parse(File.ReadAllText(path));
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException($"{path}: {e.Message}", e);
+        }
     }
 }
