@@ -272,9 +272,10 @@ public sealed class CoWatchNeighbours
             }
 
             var n = reader.ReadInt32();
-            if (n < 0)
+            var left = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+            if (n < 0 || (long)n * 5 > left)
             {
-                throw new InvalidDataException($"Negative video count {n}.");
+                throw new InvalidDataException($"The video count {n} does not fit the file ({left} bytes left).");
             }
 
             var ids = new string[n];
@@ -296,6 +297,12 @@ public sealed class CoWatchNeighbours
                 {
                     throw new InvalidDataException($"Co-watch offset {i} ({offsets[i]}) is out of order.");
                 }
+            }
+
+            left = stream.CanSeek ? stream.Length - stream.Position : long.MaxValue;
+            if ((long)offsets[n] * 8 > left)
+            {
+                throw new InvalidDataException($"{offsets[n]} neighbour entries do not fit the file ({left} bytes left).");
             }
 
             var neighbours = new int[offsets[n]];

@@ -38,7 +38,8 @@ public sealed class RecommendationHandler
         public const string Similar = "similar";
     }
 
-    private const int RecentSeeds = 10;
+    /// <summary>Recent watches handed to the pipeline: the similar source reads the first <see cref="CandidateGenerationOptions.SimilarSeeds"/>, the ranker up to its layout's 50 (the feature store's recent lists hold 50).</summary>
+    private const int RecentHistory = 50;
 
     /// <summary>The arm logged for requests served outside any experiment.</summary>
     public const string ControlArm = "control";
@@ -330,11 +331,11 @@ public sealed class RecommendationHandler
         }
     }
 
-    /// <summary>The seeds of the similar source: the newest watches, else (bundle-only) the strongest training videos.</summary>
+    /// <summary>The user's recent history (seeds of the similar source, the ranker's history features): the newest watches and likes, else (bundle-only) the strongest training videos.</summary>
     private static IReadOnlyList<string> RecentWatches(ModelBundle bundle, UserContext user, int known)
     {
         var recent = user.Aggregates?.Watched.Select(w => w.VideoId).OfType<string>().Concat(user.Aggregates.Liked.Select(l => l.VideoId).OfType<string>())
-            .Distinct(StringComparer.Ordinal).Take(RecentSeeds).ToArray() ?? [];
+            .Distinct(StringComparer.Ordinal).Take(RecentHistory).ToArray() ?? [];
         if (recent.Length > 0 || known < 0)
         {
             return recent;
@@ -342,7 +343,7 @@ public sealed class RecommendationHandler
 
         var start = bundle.Seen.RowStart[known];
         var columns = bundle.Seen.RowColumns(known);
-        return [.. Enumerable.Range(0, columns.Length).OrderByDescending(i => bundle.Seen.Strength[start + i]).ThenBy(i => i).Take(RecentSeeds)
+        return [.. Enumerable.Range(0, columns.Length).OrderByDescending(i => bundle.Seen.Strength[start + i]).ThenBy(i => i).Take(RecentHistory)
             .Select(i => bundle.Videos[bundle.Seen.ColumnIndices[start + i]])];
     }
 

@@ -19,7 +19,7 @@ namespace VideoRec.Scoring.Serving;
 /// The ranker's video features are built from what the serving model holds: the bundle's catalogue (duration, upload
 /// age, language, regions, tags), WALS video factors, the video tower's embeddings when the bundle has
 /// <c>twotower/</c>, the co-watch lists of <c>ranker/cowatch.bin</c>, each video's training positives (the bundle's
-/// popularity counts, as offline), and the views, impressions, clicks and completions of the activity refresh with the
+/// popularity counts, as offline; also the floor of the views), and the views, impressions, clicks and completions of the activity refresh with the
 /// trending scores of its lists. They are rebuilt on the refreshing thread whenever the activity is
 /// (<see cref="ServingModel.ActivityUpdated"/>), never on a request. The user's view comes from the request
 /// (<see cref="User"/>). Title and search-history embeddings are not served, so the search × title cosine always takes
@@ -153,8 +153,10 @@ public static class RankerServing
         {
             var id = ids[v];
             var s = statistics.GetValueOrDefault(id);
-            var activity = new VideoActivity(s?.Views ?? 0, s?.Impressions ?? 0, s?.Clicks ?? 0, s?.Completions ?? 0,
-                float.IsFinite(positives[v]) ? (long)Math.Max(0, Math.Round(positives[v])) : 0, trending[v]);
+            var trained = float.IsFinite(positives[v]) ? (long)Math.Max(0, Math.Round(positives[v])) : 0;
+
+            // Views as offline: at least the relevant watches the bundle trained on (a feature store that only saw newer events, or none, would otherwise read 0).
+            var activity = new VideoActivity(Math.Max(s?.Views ?? 0, trained), s?.Impressions ?? 0, s?.Clicks ?? 0, s?.Completions ?? 0, trained, trending[v]);
             videos[v] = new VideoScoringInput(id, Video(id, bundle.Catalogue[v]), activity, tower?.Find(id) ?? default,
                 bundle.Wals.VideoFactors.AsMemory(v * k, k));
         }

@@ -245,8 +245,9 @@ public sealed class RankerServingHostTests : IDisposable
     [Fact]
     public async Task An_activity_refresh_rebuilds_the_rankers_video_features()
     {
-        // −4 × wals_score + 4 × ln(1 + views): without statistics the reverse of WALS; 1,000 views lift v09 to the top.
-        PlantedRanker.Write(SaveBundle(), PlantedRanker.Linear(PlantedRanker.Layout(), ("wals_score", -4), ("video_log_views", 4)));
+        // −4 × wals_score + 4 × completion rate: without statistics the reverse of WALS (views are floored at the training
+        // positives, completions 0); 1,000 completed views of 1,000 lift v09 to the top.
+        PlantedRanker.Write(SaveBundle(), PlantedRanker.Linear(PlantedRanker.Layout(), ("wals_score", -4), ("video_completion_rate", 4)));
         var models = Host();
         var handler = new RecommendationHandler(models, new ServingOptions(), Options(), time: new FixedTimeProvider(ServingBundle.Now));
         var before = await Page(handler);
@@ -257,22 +258,41 @@ public sealed class RankerServingHostTests : IDisposable
         var after = await Page(handler);
 
         Assert.Equal(["v09", "v11", "v10", "v08", "v07"], after.Items.Select(i => i.VideoId));
-        Assert.Equal(PlantedRanker.Sigmoid(-4 * 0.3 + 4 * Math.Log(1001)), after.Items[0].Score, 5);
+        Assert.Equal(PlantedRanker.Sigmoid(-4 * 0.3 + 4 * 1.0), after.Items[0].Score, 5);
         Assert.Equal(PlantedRanker.Sigmoid(-4 * 0.1), after.Items[1].Score, 5);
         Assert.Empty(after.Degraded);
     }
 
     [Fact]
+    public async Task A_videos_views_are_never_below_its_training_positives()
+    {
+        // Offline a video's views count every readable watch, so at serving the bundle's positives are the floor.
+        var folder = PlantedRanker.Write(SaveBundle(), PlantedRanker.Linear(PlantedRanker.Layout(), ("video_log_views", 1)));
+        var models = Host();
+        var model = await models.EnsureCurrentAsync(CancellationToken.None);
+        model.UpdateActivity([new VideoStatistics { VideoId = "v10", Views = 1000 }, new VideoStatistics { VideoId = "v12", Views = 3 }], ServingBundle.Now);
+        using var onnx = VideoRec.Scoring.Serving.RankerBundle.Load(folder);
+
+        var table = VideoRec.Scoring.Serving.RankerServing.Videos(onnx.Features, model, null);
+
+        float Views(string id) => table.Block(table.IndexOf(id))[onnx.Features.Offset("video_log_views") - table.BlockOffset];
+        Assert.Equal(MathF.Log(1 + 1000f), Views("v10"), 5); // the store's count when larger
+        Assert.Equal(MathF.Log(1 + 12f), Views("v12"), 5);   // 3 in the store, 12 training positives
+        Assert.Equal(MathF.Log(1 + 5f), Views("v06"), 5);    // no statistics: the training positives
+        Assert.Equal(0f, Views("v11"));                      // neither
+    }
+
+    [Fact]
     public async Task A_swapped_in_version_starts_from_the_served_activity()
     {
-        PlantedRanker.Write(SaveBundle("wals-test-1"), PlantedRanker.Linear(PlantedRanker.Layout(), ("wals_score", -4), ("video_log_views", 4)));
+        PlantedRanker.Write(SaveBundle("wals-test-1"), PlantedRanker.Linear(PlantedRanker.Layout(), ("wals_score", -4), ("video_completion_rate", 4)));
         var provider = new SwappableModelBundleProvider(ModelBundle.Load(Models));
         var models = Host(provider);
         var handler = new RecommendationHandler(models, new ServingOptions(), Options(), time: new FixedTimeProvider(ServingBundle.Now));
         var first = await models.EnsureCurrentAsync(CancellationToken.None);
         first.UpdateActivity([new VideoStatistics { VideoId = "v09", Views = 1000, Completions = 1000 }], ServingBundle.Now);
 
-        PlantedRanker.Write(SaveBundle("wals-test-2"), PlantedRanker.Linear(PlantedRanker.Layout(), ("wals_score", -4), ("video_log_views", 4)));
+        PlantedRanker.Write(SaveBundle("wals-test-2"), PlantedRanker.Linear(PlantedRanker.Layout(), ("wals_score", -4), ("video_completion_rate", 4)));
         provider.Swap(ModelBundle.Load(Models));
         var second = await models.EnsureCurrentAsync(CancellationToken.None);
 

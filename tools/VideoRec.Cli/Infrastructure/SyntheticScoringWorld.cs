@@ -7,7 +7,8 @@ namespace VideoRec.Cli.Infrastructure;
 
 /// <summary>
 /// A seeded stand-in world for the scoring benchmark: videos with tags, languages, durations, upload times, activity
-/// and random unit vectors (two-tower 64-d, WALS 64-d, titles 384-d), users with vectors and 50 recent watches, merged
+/// and random unit vectors (two-tower 64-d, WALS 64-d, titles 384-d), 200 co-watch neighbours per video with signed
+/// weights (as EASE writes them), users with vectors and 50 recent watches, merged
 /// candidate lists with one to three sources each, and a ranker of the served shape with random weights. Scoring time
 /// depends on the shapes, not the values.
 /// </summary>
@@ -16,11 +17,12 @@ public sealed class SyntheticScoringWorld
     public const int TwoTowerDimensions = 64;
     public const int WalsFactors = 64;
     public const int TextDimensions = 384;
+    public const int CoWatchNeighboursPerVideo = 200;
 
     public SyntheticScoringWorld(int videos, int candidates, bool embeddings, RankerArchitecture architecture, int seed)
     {
         var random = new Random(seed);
-        Layout = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = embeddings ? TwoTowerDimensions : 0 });
+        Layout = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = embeddings ? TwoTowerDimensions : 0, CoWatch = true });
         Now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         string[] languages = ["en", "fr", "de", "ja", "es"];
         VideoIds = [.. Enumerable.Range(0, videos).Select(v => "v" + v)];
@@ -34,7 +36,12 @@ public sealed class SyntheticScoringWorld
             },
             new VideoActivity(random.Next(100_000), random.Next(1_000_000), random.Next(50_000), random.Next(10_000), random.Next(20_000), random.NextDouble() * 50),
             Unit(random, TwoTowerDimensions), Unit(random, WalsFactors), Unit(random, TextDimensions))).ToArray();
-        Videos = new VideoFeatureTable(Layout, inputs, Now, WalsFactors, TextDimensions, TwoTowerDimensions);
+        var coWatch = CoWatchNeighbours.FromLists(VideoIds, [.. Enumerable.Range(0, videos).Select(v =>
+        {
+            var neighbours = Enumerable.Range(0, Math.Min(CoWatchNeighboursPerVideo, videos - 1)).Select(_ => random.Next(videos - 1)).Select(j => j >= v ? j + 1 : j).Distinct().ToArray();
+            return (neighbours, neighbours.Select(_ => (float)(random.NextDouble() * 0.2 - 0.05)).ToArray());
+        })]);
+        Videos = new VideoFeatureTable(Layout, inputs, Now, WalsFactors, TextDimensions, TwoTowerDimensions, coWatch);
         Users = [.. Enumerable.Range(0, 64).Select(u => new ScoringUser
         {
             UserId = "u" + u,

@@ -104,6 +104,7 @@ public static class EaseNeighbours
         }
 
         cancellationToken.ThrowIfCancellationRequested();
+        TorchRuntime.Initialize();
         var p = new double[(long)m * m];
         using (NewDisposeScope())
         {

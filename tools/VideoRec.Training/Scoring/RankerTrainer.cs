@@ -214,7 +214,7 @@ public static class RankerTrainer
     }
 
     /// <summary>One Adam step on the rows <paramref name="batch"/> (whole groups at <paramref name="bounds"/>).</summary>
-    private static void Step(RankerModule module, torch.optim.Optimizer optimizer, RankerData train, List<int> batch, List<(int Start, int Length)> bounds, RankerOptions options)
+    private static void Step(RankerModule module, DenseAdam optimizer, RankerData train, List<int> batch, List<(int Start, int Length)> bounds, RankerOptions options)
     {
         var f = train.Features;
         var n = batch.Count;
@@ -273,9 +273,9 @@ public static class RankerTrainer
             }
         }
 
-        optimizer.zero_grad();
+        optimizer.ZeroGrad();
         loss.backward();
-        optimizer.step();
+        optimizer.Step();
     }
 
     private static (RankerWeights Weights, double Epoch, float[] Probabilities) FitOne(RankerArchitecture architecture, ScoringFeatures features, NormalizationStats normalization,
@@ -296,7 +296,7 @@ public static class RankerTrainer
         }
 
         using var module = new RankerModule(architecture, features, normalization, options.Hidden, options.CrossLayers, generator, residual, options.ResidualWeight);
-        using var optimizer = optim.Adam(module.parameters(), options.LearningRate, weight_decay: options.WeightDecay);
+        using var optimizer = new DenseAdam(module.parameters(), options.LearningRate, options.WeightDecay);
         var random = new Random(Seeds.Derive(options.Seed, 13 + (int)architecture));
         var groups = Enumerable.Range(0, train.Groups).ToArray();
         RankerWeights? best = null;
