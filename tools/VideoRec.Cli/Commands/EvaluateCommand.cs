@@ -83,6 +83,21 @@ public static class EvaluateCommand
         command.Add(rankerEmbeddings);
         command.Add(coWatch);
         command.Add(recentWatches);
+        kFold.Validators.Add(result =>
+        {
+            // One fold leaves no other fold to train the inner models on; 1 used to run the inner split silently, as 0 does.
+            try
+            {
+                if (result.GetValueOrDefault<int>() == 1)
+                {
+                    result.AddError("--ranker-kfold must be 0 (the inner split) or 2 to 10, found 1.");
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Not a number: the parser reports it.
+            }
+        });
         command.Add(kFold);
         command.Add(residual);
         command.Add(select);
