@@ -393,6 +393,32 @@ public sealed class RankerServingHostTests : IDisposable
     }
 
     [Fact]
+    public async Task The_handler_hands_the_scorer_the_watches_and_likes_newest_first_across_both_lists()
+    {
+        SaveBundle();
+        var requests = new List<CandidateRequest>();
+        var store = new SqliteFeatureStore(new SqliteDatabase(Path.Combine(_root, "store.db")));
+        var t = ServingBundle.Now;
+        IngestEvent[] events =
+        [
+            new("e1", "fan", "v01", InteractionType.Watch, t.AddMinutes(-60)) { Seconds = 30 },
+            new("e2", "fan", "v02", InteractionType.Watch, t.AddMinutes(-50)) { Seconds = 30 },
+            new("e3", "fan", "v05", InteractionType.Like, t.AddMinutes(-1)),   // the newest: liked without a watch
+            new("e4", "fan", "v01", InteractionType.Like, t.AddMinutes(-55)),  // v01 again: kept once, where it is newest
+        ];
+        await store.ApplyAsync(events, new IngestionRules(new IngestionOptions(), null), CancellationToken.None);
+        var options = Options();
+        var host = new ServingModelHost(new FixedModelBundleProvider(ModelBundle.Load(Models)),
+            new ServingModelBuilder(options, new ExactServingIndexProvider(), scorer: _ => new RecordingScorer(requests)));
+        _owned.Add(host);
+        var handler = new RecommendationHandler(host, new ServingOptions(), options, store, time: new FixedTimeProvider(ServingBundle.Now));
+
+        await Page(handler, "fan");
+
+        Assert.Equal(["v05", "v02", "v01"], Assert.Single(requests).RecentWatches);
+    }
+
+    [Fact]
     public async Task The_wals_arm_of_an_experiment_keeps_the_wals_scorer_while_the_pipeline_arm_uses_the_ranker()
     {
         var name = PlantedRanker.Name(PlantedRanker.Write(SaveBundle(), PlantedRanker.AgainstWals()));
