@@ -75,7 +75,7 @@ public static class RankerServing
                     + (tower is null ? "the bundle has no twotower/ folder." : $"the bundle's twotower/ embeddings have {dimensions}."));
             }
 
-            var coWatch = RankerBundle.LoadCoWatch(folder);
+            var coWatch = layout.Settings.CoWatch ? RankerBundle.LoadCoWatch(folder) : null; // a layout without the columns never reads them
             // Training writes the lists over the bundle's own catalogue; a video it lacks means the file belongs to another bundle
             // (the table would silently drop those lists and serve co-watch features the ranker never saw).
             if (coWatch?.Ids.Where(id => !model.Bundle.Videos.TryGetIndex(id, out _)).ToArray() is { Length: > 0 } unknown)

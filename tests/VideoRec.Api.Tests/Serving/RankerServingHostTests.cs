@@ -246,6 +246,19 @@ public sealed class RankerServingHostTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stray_cowatch_file_beside_a_ranker_that_does_not_read_it_is_not_loaded()
+    {
+        var folder = PlantedRanker.Write(SaveBundle(), PlantedRanker.AgainstWals()); // a layout without the cowatch columns
+        File.WriteAllBytes(Path.Combine(folder, RankerBundle.CoWatchFile), [1, 2, 3]);
+        var handler = new RecommendationHandler(Host(), new ServingOptions(), Options(), time: new FixedTimeProvider(ServingBundle.Now));
+
+        var page = await Page(handler);
+
+        Assert.Equal(PlantedRanker.Name(folder), page.Explain!.Scorer);
+        Assert.Equal(["v11", "v10", "v09", "v08", "v07"], page.Items.Select(i => i.VideoId));
+    }
+
+    [Fact]
     public async Task A_new_version_with_a_damaged_ranker_folder_is_not_swapped_in_and_the_served_ranker_keeps_scoring()
     {
         var good = PlantedRanker.Write(SaveBundle("wals-test-1"), PlantedRanker.AgainstWals());
