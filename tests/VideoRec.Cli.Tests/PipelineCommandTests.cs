@@ -59,6 +59,16 @@ public sealed class PipelineCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task One_ranker_fold_is_refused_as_it_leaves_no_fold_to_train_on()
+    {
+        var data = TinyData.WritePlanted100K(_temp.Folder("planted"));
+
+        var message = await Vrec.FailsWithUsageErrorAsync("evaluate", "--data", data, "--models", "wals,twotower", "--pipeline", "--seeds", "3", "--ranker-kfold", "1");
+
+        Assert.Equal("--ranker-kfold must be 0 (the inner split) or 2 to 10, found 1.", message);
+    }
+
+    [Fact]
     public async Task Bench_score_reports_latency_and_allocations_per_request()
     {
         var jsonPath = _temp["score.json"];

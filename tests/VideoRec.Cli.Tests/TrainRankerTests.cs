@@ -47,6 +47,20 @@ public sealed class TrainRankerTests : IDisposable
     }
 
     [Fact]
+    public async Task The_ranker_on_data_with_one_user_is_bad_input_naming_the_option_and_leaves_no_bundle()
+    {
+        // One user with four ratings: WALS and the two-tower train, the ranker's validation needs a second user.
+        var data = TinyData.Write100K(_temp.Folder("one-user"), "1\t1\t5\t881250949\n1\t2\t4\t881250950\n1\t3\t5\t881250951\n1\t4\t4\t881250952\n");
+        var models = _temp.Folder("models");
+
+        var message = await Vrec.FailsWithBadInputAsync("train", "--data", data, "--output", models, "--no-eval", "--factors", "4", "--iterations", "2",
+            "--two-tower", "--two-tower-epochs", "1", "--ranker");
+
+        Assert.Equal("--ranker: seed 42: the ranker needs at least two users with a training history; 1 found.", message);
+        Assert.Empty(Directory.GetFileSystemEntries(models));
+    }
+
+    [Fact]
     public async Task The_ranker_needs_the_two_tower()
     {
         var data = TinyData.WritePlanted100K(_temp.Folder("planted"));

@@ -50,4 +50,17 @@ public sealed class DenseAdamTests
         Assert.Throws<ArgumentException>(() => new DenseAdam([p], 0.1, weightDecay: -1));
         Assert.Throws<ArgumentException>(() => new DenseAdam([p], 0.1, beta1: 1));
     }
+
+    [Fact]
+    public void NaN_and_infinite_rates_and_null_parameters_are_refused()
+    {
+        // Each of these used to be accepted and turned the parameters into NaN at the first step.
+        using var p = nn.Parameter(zeros(2));
+        Assert.Throws<ArgumentException>(() => new DenseAdam([p], 0.1, beta1: double.NaN));
+        Assert.Throws<ArgumentException>(() => new DenseAdam([p], 0.1, beta2: double.NaN));
+        Assert.Throws<ArgumentException>(() => new DenseAdam([p], double.PositiveInfinity));
+        Assert.Throws<ArgumentException>(() => new DenseAdam([p], 0.1, weightDecay: double.PositiveInfinity));
+        Assert.Throws<ArgumentException>(() => new DenseAdam([p], 0.1, epsilon: double.PositiveInfinity));
+        Assert.Equal("A parameter is null. (Parameter 'parameters')", Assert.Throws<ArgumentException>(() => new DenseAdam([p, null!], 0.1)).Message);
+    }
 }

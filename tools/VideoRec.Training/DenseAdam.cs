@@ -24,22 +24,30 @@ public sealed class DenseAdam : IDisposable
 
     /// <summary>Creates the optimizer.</summary>
     /// <param name="parameters">The parameters (each optimised once; repeats are ignored).</param>
-    /// <param name="learningRate">Step size, &gt; 0.</param>
-    /// <param name="weightDecay">L2 penalty added to the gradient, ≥ 0. Default 0.</param>
+    /// <param name="learningRate">Step size, finite and &gt; 0.</param>
+    /// <param name="weightDecay">L2 penalty added to the gradient, finite and ≥ 0. Default 0.</param>
     /// <param name="beta1">Decay of the first moment. Default 0.9.</param>
     /// <param name="beta2">Decay of the second moment. Default 0.999.</param>
-    /// <param name="epsilon">Added to the denominator. Default 1e-8.</param>
-    /// <exception cref="ArgumentException">A rate is out of range.</exception>
+    /// <param name="epsilon">Added to the denominator, finite and &gt; 0. Default 1e-8.</param>
+    /// <exception cref="ArgumentException">A rate is out of range (NaN and infinities included), or a parameter is null.</exception>
     public DenseAdam(IEnumerable<Parameter> parameters, double learningRate, double weightDecay = 0, double beta1 = 0.9, double beta2 = 0.999, double epsilon = 1e-8)
     {
         ArgumentNullException.ThrowIfNull(parameters);
-        if (!(learningRate > 0) || !(weightDecay >= 0) || beta1 is < 0 or >= 1 || beta2 is < 0 or >= 1 || !(epsilon > 0))
+        // Written so that NaN fails every test; infinities are refused too (either turns every parameter into NaN).
+        if (!(learningRate > 0 && double.IsFinite(learningRate)) || !(weightDecay >= 0 && double.IsFinite(weightDecay)) || !(beta1 >= 0 && beta1 < 1)
+            || !(beta2 >= 0 && beta2 < 1) || !(epsilon > 0 && double.IsFinite(epsilon)))
         {
-            throw new ArgumentException($"DenseAdam needs learningRate > 0, weightDecay ≥ 0, 0 ≤ beta < 1 and epsilon > 0; found {learningRate}, {weightDecay}, {beta1}, {beta2}, {epsilon}.");
+            throw new ArgumentException($"DenseAdam needs a finite learningRate > 0, a finite weightDecay ≥ 0, 0 ≤ beta < 1 and a finite epsilon > 0; found {learningRate}, {weightDecay}, {beta1}, {beta2}, {epsilon}.");
         }
 
         (_learningRate, _weightDecay, _beta1, _beta2, _epsilon) = (learningRate, weightDecay, beta1, beta2, epsilon);
-        foreach (var parameter in parameters.Distinct(ReferenceEqualityComparer.Instance).Cast<Parameter>())
+        var distinct = parameters.Distinct(ReferenceEqualityComparer.Instance).Cast<Parameter>().ToArray();
+        if (distinct.Any(p => p is null))
+        {
+            throw new ArgumentException("A parameter is null.", nameof(parameters));
+        }
+
+        foreach (var parameter in distinct)
         {
             _state.Add((parameter, zeros_like(parameter).DetachFromDisposeScope(), zeros_like(parameter).DetachFromDisposeScope()));
         }

@@ -253,7 +253,8 @@ public sealed class CoWatchNeighbours
     }
 
     /// <summary>Reads lists written by <see cref="Save(Stream)"/>.</summary>
-    /// <exception cref="InvalidDataException">The stream is not a co-watch file of this version, is truncated, or its lists are inconsistent.</exception>
+    /// <exception cref="InvalidDataException">The stream is not a co-watch file of this version, is truncated, or its
+    /// lists are inconsistent (an id repeats or cannot be read, an offset is out of order, a neighbour is out of range or the video itself, a weight is not finite).</exception>
     public static CoWatchNeighbours Load(Stream stream)
     {
         ArgumentNullException.ThrowIfNull(stream);
@@ -281,7 +282,15 @@ public sealed class CoWatchNeighbours
             var ids = new string[n];
             for (var i = 0; i < n; i++)
             {
-                ids[i] = reader.ReadString();
+                try
+                {
+                    ids[i] = reader.ReadString();
+                }
+                catch (Exception e) when (e is FormatException || (e is IOException && e is not EndOfStreamException))
+                {
+                    // A damaged length prefix: BinaryReader's 7-bit integer overflows (FormatException) or is negative (IOException).
+                    throw new InvalidDataException($"Video id {i} is damaged: {e.Message}", e);
+                }
             }
 
             if (ids.Distinct(StringComparer.Ordinal).Count() != n)
@@ -306,12 +315,15 @@ public sealed class CoWatchNeighbours
             }
 
             var neighbours = new int[offsets[n]];
-            for (var k = 0; k < neighbours.Length; k++)
+            for (int v = 0, k = 0; v < n; v++)
             {
-                neighbours[k] = reader.ReadInt32();
-                if ((uint)neighbours[k] >= (uint)n)
+                for (; k < offsets[v + 1]; k++)
                 {
-                    throw new InvalidDataException($"Co-watch neighbour entry {k} points at video {neighbours[k]}, outside 0..{n - 1}.");
+                    neighbours[k] = reader.ReadInt32();
+                    if ((uint)neighbours[k] >= (uint)n || neighbours[k] == v)
+                    {
+                        throw new InvalidDataException($"Co-watch neighbour entry {k} points at video {neighbours[k]}, outside 0..{n - 1} or video {v} itself.");
+                    }
                 }
             }
 
@@ -334,13 +346,14 @@ public sealed class CoWatchNeighbours
     }
 
     /// <summary>Reads the lists from <paramref name="path"/>.</summary>
-    /// <exception cref="InvalidDataException">See <see cref="Load(Stream)"/>; the message names the file.</exception>
+    /// <exception cref="InvalidDataException">See <see cref="Load(Stream)"/>, or bytes follow the lists; the message names the file.</exception>
     public static CoWatchNeighbours Load(string path)
     {
         using var file = File.OpenRead(path);
         try
         {
-            return Load(file);
+            var lists = Load(file);
+            return file.Position == file.Length ? lists : throw new InvalidDataException($"{file.Length - file.Position} bytes follow the co-watch lists.");
         }
         catch (InvalidDataException e)
         {

@@ -104,6 +104,7 @@ public sealed class FeatureAssembler
         }
 
         Grow(n);
+        ClearCoWatch(); // normally clean already; not after a request that threw midway
         WriteUser(user);
         var recent = ReadRecent(user);
         var coWatch = _coWatch && _videos.HasCoWatch && recent > 0;
@@ -125,7 +126,7 @@ public sealed class FeatureAssembler
             var candidate = candidates[i];
             var row = rows.Slice(i * _features, _features);
             _user.CopyTo(row);
-            var v = candidate is null ? -1 : _videos.IndexOf(candidate.VideoId);
+            var v = candidate?.VideoId is { } id ? _videos.IndexOf(id) : -1;
             _videoIndex[i] = v;
             _videos.Block(v).CopyTo(row[_videos.BlockOffset..]);
             row[_videos.BlockOffset.._features].Slice(_videos.BlockWidth).Clear();
@@ -147,9 +148,9 @@ public sealed class FeatureAssembler
             if (_coWatch)
             {
                 var sum = coWatch && v >= 0 ? _coSum[v] : 0f;
-                row[_coSumColumn] = sum;
-                row[_coMeanColumn] = coWatch ? sum / recent : 0f;
-                row[_coMaxColumn] = coWatch && v >= 0 ? _coMax[v] : 0f;
+                row[_coSumColumn] = Bounded(sum);
+                row[_coMeanColumn] = coWatch ? Bounded(sum / recent) : 0f;
+                row[_coMaxColumn] = coWatch && v >= 0 ? Bounded(_coMax[v]) : 0f;
                 row[_coMissingColumn] = coWatch ? 0 : 1;
             }
 
@@ -180,17 +181,23 @@ public sealed class FeatureAssembler
 
         Standardise(rows, n, _tt, _ttMissing, _ttZ, _ttPct);
         Standardise(rows, n, _wals, _walsMissing, _walsZ, _walsPct);
-        if (coWatch)
-        {
-            for (var t = 0; t < _coTouchedCount; t++)
-            {
-                _coSum[_coTouched[t]] = 0;
-                _coMax[_coTouched[t]] = 0;
-            }
-
-            _coTouchedCount = 0;
-        }
+        ClearCoWatch();
     }
+
+    /// <summary>Zeroes the co-watch accumulators the last accumulation touched.</summary>
+    private void ClearCoWatch()
+    {
+        for (var t = 0; t < _coTouchedCount; t++)
+        {
+            _coSum[_coTouched[t]] = 0;
+            _coMax[_coTouched[t]] = 0;
+        }
+
+        _coTouchedCount = 0;
+    }
+
+    /// <summary>A co-watch sum clamped to ±<see cref="FeatureValues.Limit"/> (large finite weights can add up to an infinity); 0 for NaN.</summary>
+    private static float Bounded(float x) => float.IsNaN(x) ? 0f : Math.Clamp(x, -FeatureValues.Limit, FeatureValues.Limit);
 
     /// <summary>Adds each recent watch's co-watch similarities onto its neighbours (sum and max), remembering which it touched.</summary>
     private void AccumulateCoWatch(int recent)

@@ -194,7 +194,10 @@ public sealed record ScoringFeatureSettings
     /// <summary>Days since upload at the request time, one-hot. Default 1 day, a week, a month, 1, 5, 10, 25 years.</summary>
     public Buckets UploadAgeDays { get; init; } = new([1, 7, 30, 365, 1826, 3652, 9131]);
 
-    /// <summary>How many of the user's most recent watches the tag features read. Default 50.</summary>
+    /// <summary>Largest <see cref="RecentWatches"/> (as <c>evaluate --ranker-recent</c> allows).</summary>
+    public const int MaxRecentWatches = 10_000;
+
+    /// <summary>How many of the user's most recent watches the tag features read, 1 to <see cref="MaxRecentWatches"/>. Default 50.</summary>
     public int RecentWatches { get; init; } = 50;
 
     /// <summary>
@@ -224,9 +227,10 @@ public sealed record ScoringFeatureSettings
             throw new ArgumentException("sources must be distinct, non-empty names.");
         }
 
-        if (RecentWatches < 1)
+        if (RecentWatches is < 1 or > MaxRecentWatches)
         {
-            throw new ArgumentException($"recent_watches must be at least 1, not {RecentWatches}.");
+            // The bound keeps a damaged layout from sizing every assembler's buffers by it (2³¹ − 1 ints is 8 GB).
+            throw new ArgumentException($"recent_watches must be 1 to {MaxRecentWatches}, not {RecentWatches}.");
         }
 
         (AgeYears ?? throw new ArgumentException("age_years is missing.")).Validate("age_years");

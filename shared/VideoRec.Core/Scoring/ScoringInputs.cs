@@ -9,7 +9,9 @@ namespace VideoRec.Core.Scoring;
 /// <param name="Completions">Watches of at least 90% (or complete watches of unknown length).</param>
 /// <param name="Positives">Relevant (liked or watched at least half) pairs: the popularity the ranker reads.</param>
 /// <param name="Trending">Trending score (see <see cref="CandidateGeneration.Activity.ActivitySnapshot.TrendingScore"/>), ≥ 0.</param>
-public readonly record struct VideoActivity(long Views, long Impressions, long Clicks, long Completions, long Positives, double Trending);
+/// <param name="CompletionViews">The watches <paramref name="Completions"/> were counted over, when fewer than <paramref name="Views"/> (serving floors the
+/// views at the training positives, but the completion rate is the feature store's completions over the feature store's views); <c>null</c>: <paramref name="Views"/>.</param>
+public readonly record struct VideoActivity(long Views, long Impressions, long Clicks, long Completions, long Positives, double Trending, long? CompletionViews = null);
 
 /// <summary>What the scorer knows about one video; vectors may be empty (missing).</summary>
 /// <param name="Id">The video id.</param>

@@ -131,9 +131,10 @@ public sealed class VideoFeatureTable
                 block[Local("video_ctr_missing")] = 0;
             }
 
-            if (a.Views > 0)
+            var watched = a.CompletionViews ?? a.Views;
+            if (watched > 0)
             {
-                block[Local("video_completion_rate")] = FeatureValues.Clean(Math.Clamp((double)a.Completions / a.Views, 0, 1));
+                block[Local("video_completion_rate")] = FeatureValues.Clean(Math.Clamp((double)a.Completions / watched, 0, 1));
                 block[Local("video_completion_missing")] = 0;
             }
 

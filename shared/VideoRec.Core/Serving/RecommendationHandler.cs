@@ -334,8 +334,11 @@ public sealed class RecommendationHandler
     /// <summary>The user's recent history (seeds of the similar source, the ranker's history features): the newest watches and likes, else (bundle-only) the strongest training videos.</summary>
     private static IReadOnlyList<string> RecentWatches(ModelBundle bundle, UserContext user, int known)
     {
-        var recent = user.Aggregates?.Watched.Select(w => w.VideoId).OfType<string>().Concat(user.Aggregates.Liked.Select(l => l.VideoId).OfType<string>())
-            .Distinct(StringComparer.Ordinal).Take(RecentHistory).ToArray() ?? [];
+        // Both lists are newest first; merged by time (ties as the lists order them: the lower event id first), as offline
+        // orders a user's pairs by their last interaction. Concatenated, a like newer than the 50th watch was never read.
+        var recent = user.Aggregates?.Watched.Concat(user.Aggregates.Liked).Where(i => i.VideoId is not null)
+            .OrderByDescending(i => i.At).ThenBy(i => i.EventId, StringComparer.Ordinal)
+            .Select(i => i.VideoId!).Distinct(StringComparer.Ordinal).Take(RecentHistory).ToArray() ?? [];
         if (recent.Length > 0 || known < 0)
         {
             return recent;

@@ -48,15 +48,18 @@ public static class RankerServing
     /// <param name="model">The serving model being built (its bundle, catalogue, two-tower embeddings and activity are set).</param>
     /// <param name="logger">Logs the choice and failed feature rebuilds; <c>null</c> logs nothing.</param>
     /// <exception cref="FileNotFoundException">A file of the ranker folder is missing (the message names it).</exception>
-    /// <exception cref="InvalidDataException">A file of the ranker folder is damaged or disagrees with the graph, or the ranker reads two-tower
-    /// embeddings the bundle does not have (the message names the file).</exception>
+    /// <exception cref="InvalidDataException">A file of the ranker folder is damaged or disagrees with the graph, the ranker reads two-tower
+    /// embeddings the bundle does not have, its co-watch lists name videos the bundle lacks, or <c>ranker</c> is a file (the message names the file).</exception>
     public static ICandidateScorer Create(ServingModel model, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         logger ??= NullLogger.Instance;
         if (Folder(model.Bundle) is not { } folder)
         {
-            return new WalsCandidateScorer(model.Bundle);
+            // A file where the ranker folder belongs is a damaged bundle, not one without a ranker.
+            return model.Bundle.SourceDirectory is { } directory && File.Exists(Path.Combine(directory, RankerBundle.FolderName))
+                ? throw new InvalidDataException($"{Path.Combine(directory, RankerBundle.FolderName)} is a file; the ranker is a folder.")
+                : new WalsCandidateScorer(model.Bundle);
         }
 
         var onnx = RankerBundle.Load(folder, intraOpThreads: 1);
@@ -72,7 +75,15 @@ public static class RankerServing
                     + (tower is null ? "the bundle has no twotower/ folder." : $"the bundle's twotower/ embeddings have {dimensions}."));
             }
 
-            var coWatch = RankerBundle.LoadCoWatch(folder);
+            var coWatch = layout.Settings.CoWatch ? RankerBundle.LoadCoWatch(folder) : null; // a layout without the columns never reads them
+            // Training writes the lists over the bundle's own catalogue; a video it lacks means the file belongs to another bundle
+            // (the table would silently drop those lists and serve co-watch features the ranker never saw).
+            if (coWatch?.Ids.Where(id => !model.Bundle.Videos.TryGetIndex(id, out _)).ToArray() is { Length: > 0 } unknown)
+            {
+                throw new InvalidDataException($"{Path.Combine(folder, RankerBundle.CoWatchFile)}: {unknown.Length} of its {coWatch.Count} videos are not in the bundle's catalogue "
+                    + $"(first '{unknown[0]}'); the lists belong to another bundle.");
+            }
+
             scorer = new RankerCandidateScorer(onnx, Videos(layout, model, coWatch), (request, _) => ValueTask.FromResult(User(request)));
             var gate = new Lock();
             model.ActivityUpdated += updated =>
@@ -156,7 +167,8 @@ public static class RankerServing
             var trained = float.IsFinite(positives[v]) ? (long)Math.Max(0, Math.Round(positives[v])) : 0;
 
             // Views as offline: at least the relevant watches the bundle trained on (a feature store that only saw newer events, or none, would otherwise read 0).
-            var activity = new VideoActivity(Math.Max(s?.Views ?? 0, trained), s?.Impressions ?? 0, s?.Clicks ?? 0, s?.Completions ?? 0, trained, trending[v]);
+            // The completion rate stays the store's completions over the store's views (missing without any), not over the floor.
+            var activity = new VideoActivity(Math.Max(s?.Views ?? 0, trained), s?.Impressions ?? 0, s?.Clicks ?? 0, s?.Completions ?? 0, trained, trending[v], s?.Views ?? 0);
             videos[v] = new VideoScoringInput(id, Video(id, bundle.Catalogue[v]), activity, tower?.Find(id) ?? default,
                 bundle.Wals.VideoFactors.AsMemory(v * k, k));
         }

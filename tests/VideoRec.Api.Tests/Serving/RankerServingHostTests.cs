@@ -189,6 +189,9 @@ public sealed class RankerServingHostTests : IDisposable
         { "corrupted", RankerBundle.NormalizationFile },
         { "truncated", RankerBundle.CoWatchFile },
         { "missing", RankerBundle.CoWatchFile },
+        { "damaged id", RankerBundle.CoWatchFile },
+        { "trailing bytes", RankerBundle.CoWatchFile },
+        { "another bundle's", RankerBundle.CoWatchFile },
     };
 
     [Theory]
@@ -207,6 +210,15 @@ public sealed class RankerServingHostTests : IDisposable
             case "corrupted":
                 File.WriteAllText(path, "{ not what it should be");
                 break;
+            case "damaged id": // the first id's 7-bit length prefix overflows
+                File.WriteAllBytes(path, [.. File.ReadAllBytes(path)[..12], 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, .. File.ReadAllBytes(path)[12..]]);
+                break;
+            case "trailing bytes":
+                File.AppendAllText(path, "x");
+                break;
+            case "another bundle's": // well formed, over videos this bundle lacks
+                CoWatchNeighbours.Build(["x1", "x2"], [[0, 1]]).Save(path);
+                break;
             default:
                 File.WriteAllBytes(path, File.ReadAllBytes(path)[..12]);
                 break;
@@ -218,6 +230,32 @@ public sealed class RankerServingHostTests : IDisposable
         Assert.Contains("Serving model wals-test-1 failed to build", error.Message, StringComparison.Ordinal);
         Assert.Contains(file, error.Message, StringComparison.Ordinal);
         Assert.Null(models.ServedVersion);
+    }
+
+    [Fact]
+    public async Task A_version_with_a_file_where_the_ranker_folder_belongs_fails_to_build_and_is_never_served()
+    {
+        var bundle = SaveBundle();
+        File.WriteAllText(Path.Combine(bundle, RankerBundle.FolderName), "not a folder");
+
+        var models = Host();
+        var error = await Assert.ThrowsAsync<InvalidDataException>(() => models.EnsureCurrentAsync(CancellationToken.None));
+
+        Assert.Equal($"Serving model wals-test-1 failed to build: {Path.Combine(bundle, RankerBundle.FolderName)} is a file; the ranker is a folder.", error.Message);
+        Assert.Null(models.ServedVersion);
+    }
+
+    [Fact]
+    public async Task A_stray_cowatch_file_beside_a_ranker_that_does_not_read_it_is_not_loaded()
+    {
+        var folder = PlantedRanker.Write(SaveBundle(), PlantedRanker.AgainstWals()); // a layout without the cowatch columns
+        File.WriteAllBytes(Path.Combine(folder, RankerBundle.CoWatchFile), [1, 2, 3]);
+        var handler = new RecommendationHandler(Host(), new ServingOptions(), Options(), time: new FixedTimeProvider(ServingBundle.Now));
+
+        var page = await Page(handler);
+
+        Assert.Equal(PlantedRanker.Name(folder), page.Explain!.Scorer);
+        Assert.Equal(["v11", "v10", "v09", "v08", "v07"], page.Items.Select(i => i.VideoId));
     }
 
     [Fact]
@@ -245,8 +283,8 @@ public sealed class RankerServingHostTests : IDisposable
     [Fact]
     public async Task An_activity_refresh_rebuilds_the_rankers_video_features()
     {
-        // −4 × wals_score + 4 × completion rate: without statistics the reverse of WALS (views are floored at the training
-        // positives, completions 0); 1,000 completed views of 1,000 lift v09 to the top.
+        // −4 × wals_score + 4 × completion rate: without statistics the reverse of WALS (the completion rate is missing, 0);
+        // 1,000 completed views of 1,000 lift v09 to the top.
         PlantedRanker.Write(SaveBundle(), PlantedRanker.Linear(PlantedRanker.Layout(), ("wals_score", -4), ("video_completion_rate", 4)));
         var models = Host();
         var handler = new RecommendationHandler(models, new ServingOptions(), Options(), time: new FixedTimeProvider(ServingBundle.Now));
@@ -280,6 +318,25 @@ public sealed class RankerServingHostTests : IDisposable
         Assert.Equal(MathF.Log(1 + 12f), Views("v12"), 5);   // 3 in the store, 12 training positives
         Assert.Equal(MathF.Log(1 + 5f), Views("v06"), 5);    // no statistics: the training positives
         Assert.Equal(0f, Views("v11"));                      // neither
+    }
+
+    [Fact]
+    public async Task The_completion_rate_is_the_stores_completions_over_the_stores_views_not_over_the_floored_views()
+    {
+        var folder = PlantedRanker.Write(SaveBundle(), PlantedRanker.Linear(PlantedRanker.Layout(), ("video_completion_rate", 1)));
+        var models = Host();
+        var model = await models.EnsureCurrentAsync(CancellationToken.None);
+        model.UpdateActivity([new VideoStatistics { VideoId = "v12", Views = 3, Completions = 3 }], ServingBundle.Now);
+        using var onnx = VideoRec.Scoring.Serving.RankerBundle.Load(folder);
+
+        var table = VideoRec.Scoring.Serving.RankerServing.Videos(onnx.Features, model, null);
+
+        float Column(string id, string block) => table.Block(table.IndexOf(id))[onnx.Features.Offset(block) - table.BlockOffset];
+        Assert.Equal(MathF.Log(1 + 12f), Column("v12", "video_log_views"), 5); // views floored at the 12 training positives
+        Assert.Equal(1f, Column("v12", "video_completion_rate"));             // 3 of the store's 3, not 3 of 12
+        Assert.Equal(0f, Column("v12", "video_completion_missing"));
+        Assert.Equal(0f, Column("v06", "video_completion_rate"));              // no statistics: missing, as training saw it without
+        Assert.Equal(1f, Column("v06", "video_completion_missing"));
     }
 
     [Fact]
@@ -346,6 +403,32 @@ public sealed class RankerServingHostTests : IDisposable
         Assert.Equal(["v12"], user.RecentWatches);
         Assert.True(user.TwoTower.IsEmpty);
         Assert.True(user.SearchEmbedding.IsEmpty);
+    }
+
+    [Fact]
+    public async Task The_handler_hands_the_scorer_the_watches_and_likes_newest_first_across_both_lists()
+    {
+        SaveBundle();
+        var requests = new List<CandidateRequest>();
+        var store = new SqliteFeatureStore(new SqliteDatabase(Path.Combine(_root, "store.db")));
+        var t = ServingBundle.Now;
+        IngestEvent[] events =
+        [
+            new("e1", "fan", "v01", InteractionType.Watch, t.AddMinutes(-60)) { Seconds = 30 },
+            new("e2", "fan", "v02", InteractionType.Watch, t.AddMinutes(-50)) { Seconds = 30 },
+            new("e3", "fan", "v05", InteractionType.Like, t.AddMinutes(-1)),   // the newest: liked without a watch
+            new("e4", "fan", "v01", InteractionType.Like, t.AddMinutes(-55)),  // v01 again: kept once, where it is newest
+        ];
+        await store.ApplyAsync(events, new IngestionRules(new IngestionOptions(), null), CancellationToken.None);
+        var options = Options();
+        var host = new ServingModelHost(new FixedModelBundleProvider(ModelBundle.Load(Models)),
+            new ServingModelBuilder(options, new ExactServingIndexProvider(), scorer: _ => new RecordingScorer(requests)));
+        _owned.Add(host);
+        var handler = new RecommendationHandler(host, new ServingOptions(), options, store, time: new FixedTimeProvider(ServingBundle.Now));
+
+        await Page(handler, "fan");
+
+        Assert.Equal(["v05", "v02", "v01"], Assert.Single(requests).RecentWatches);
     }
 
     [Fact]

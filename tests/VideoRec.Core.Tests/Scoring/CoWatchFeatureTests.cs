@@ -62,6 +62,72 @@ public sealed class CoWatchFeatureTests
     }
 
     [Fact]
+    public void A_cowatch_file_with_a_damaged_id_a_self_neighbour_or_trailing_bytes_is_refused_by_name()
+    {
+        using var folder = new TempFolder();
+        var path = Path.Combine(folder.Path, "cowatch.bin");
+        CoWatchNeighbours.Build(Ids, Relevant, neighbours: 2).Save(path);
+        var good = File.ReadAllBytes(path);
+        // Layout: magic, version, count (12 bytes); ids "a".."d" (a length byte and a character each, 8); 5 offsets (20); neighbours.
+        string Refusal(byte[] bytes)
+        {
+            File.WriteAllBytes(path, bytes);
+            var error = Assert.Throws<InvalidDataException>(() => CoWatchNeighbours.Load(path));
+            Assert.StartsWith(path + ": ", error.Message, StringComparison.Ordinal);
+            return error.Message[(path.Length + 2)..];
+        }
+
+        byte[] overflow = [.. good[..12], 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, .. good[13..]]; // a 7-bit length of more than 5 bytes
+        Assert.StartsWith("Video id 0 is damaged: ", Refusal(overflow), StringComparison.Ordinal);
+        byte[] negative = [.. good[..12], 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, .. good[13..]]; // length −1
+        Assert.StartsWith("Video id 0 is damaged: ", Refusal(negative), StringComparison.Ordinal);
+
+        var self = good.ToArray();
+        BitConverter.GetBytes(0).CopyTo(self, 40); // video a's first neighbour: a
+        Assert.Equal("Co-watch neighbour entry 0 points at video 0, outside 0..3 or video 0 itself.", Refusal(self));
+
+        Assert.Equal("2 bytes follow the co-watch lists.", Refusal([.. good, 0, 0]));
+    }
+
+    [Fact]
+    public void The_cowatch_accumulators_do_not_leak_out_of_a_request_that_threw_midway()
+    {
+        var layout = new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true });
+        var lists = CoWatchNeighbours.FromLists(Ids, [([2, 3], [0.5f, -0.25f]), ([2, 0], [0.25f, 0.125f]), ([], []), ([], [])]);
+        var table = new VideoFeatureTable(layout, [.. Ids.Select(id => new VideoScoringInput(id, new Video(id, id), default))], Now, 0, 0, coWatch: lists);
+        var assembler = new FeatureAssembler(table);
+        MergedCandidate[] candidates = [new("c", 0, [], 0), new("d", 1, [], 0)];
+        var rows = new float[candidates.Length * layout.Count];
+
+        // a's lists are accumulated (c 0.5, d −0.25), then reading the second candidate throws.
+        Assert.Throws<InvalidOperationException>(() => assembler.Assemble(new ScoringUser { UserId = "u", RecentWatches = ["a"] }, new Failing(candidates, 1), rows));
+        assembler.Assemble(new ScoringUser { UserId = "v", RecentWatches = ["b"] }, candidates, rows);
+
+        float At(int row, string block) => rows[row * layout.Count + layout.Offset(block)];
+        Assert.Equal(0.25f, At(0, "cowatch_sum")); // b's weight alone, not 0.75
+        Assert.Equal(0.25f, At(0, "cowatch_max"));
+        Assert.Equal(0f, At(1, "cowatch_sum"));
+    }
+
+    [Fact]
+    public void Huge_cowatch_weights_give_finite_columns_clamped_to_the_limit()
+    {
+        var layout = new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true });
+        // Finite weights whose sum overflows a float: 3e38 + 3e38 = +∞.
+        var lists = CoWatchNeighbours.FromLists(Ids, [([2], [3e38f]), ([2], [3e38f]), ([], []), ([], [])]);
+        var table = new VideoFeatureTable(layout, [.. Ids.Select(id => new VideoScoringInput(id, new Video(id, id), default))], Now, 0, 0, coWatch: lists);
+        MergedCandidate[] candidates = [new("c", 0, [], 0)];
+        var rows = new float[layout.Count];
+
+        new FeatureAssembler(table).Assemble(new ScoringUser { UserId = "u", RecentWatches = ["a", "b"] }, candidates, rows);
+
+        Assert.Equal(FeatureValues.Limit, rows[layout.Offset("cowatch_sum")]);
+        Assert.Equal(FeatureValues.Limit, rows[layout.Offset("cowatch_mean")]);
+        Assert.Equal(FeatureValues.Limit, rows[layout.Offset("cowatch_max")]);
+        Assert.All(rows, x => Assert.True(float.IsFinite(x)));
+    }
+
+    [Fact]
     public void Bad_lists_are_refused()
     {
         Assert.Throws<ArgumentException>(() => CoWatchNeighbours.Build(["a", "a"], []));
@@ -116,6 +182,18 @@ public sealed class CoWatchFeatureTests
         Assert.Equal(layout.Count + 4, new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true }).Count);
         Assert.NotEqual(layout.Fingerprint, new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true }).Fingerprint);
         Assert.True(ScoringFeatures.FromJson(new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true }).ToJson()).Settings.CoWatch);
+    }
+
+    /// <summary>A candidate list whose item <c>failAt</c> throws, as a broken caller's list would.</summary>
+    private sealed class Failing(IReadOnlyList<MergedCandidate> items, int failAt) : IReadOnlyList<MergedCandidate>
+    {
+        public MergedCandidate this[int index] => index == failAt ? throw new InvalidOperationException("broken list") : items[index];
+
+        public int Count => items.Count;
+
+        public IEnumerator<MergedCandidate> GetEnumerator() => items.GetEnumerator();
+
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
     }
 
     private sealed class TempFolder : IDisposable

@@ -71,6 +71,17 @@ public sealed class FeatureAssemblerTests
     }
 
     [Fact]
+    public void A_layout_with_a_huge_recent_watch_count_is_refused_before_an_assembler_sizes_its_buffers_by_it()
+    {
+        var json = new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true }).ToJson().Replace("\"recent_watches\":50", "\"recent_watches\":2147483647");
+
+        var error = Assert.Throws<InvalidDataException>(() => ScoringFeatures.FromJson(json));
+
+        Assert.Equal("Invalid scoring feature settings: recent_watches must be 1 to 10000, not 2147483647.", error.Message);
+        Assert.Equal(10_000, ScoringFeatures.FromJson(json.Replace("2147483647", "10000")).Settings.RecentWatches);
+    }
+
+    [Fact]
     public void User_and_video_blocks_match_the_hand_computed_values()
     {
         var rows = new float[3 * Layout.Count];

@@ -78,8 +78,15 @@ public static class TrainCommand
                     twoTowerReport = TwoTowerBundle.Train(import.Dataset, twoTowerScratch, twoTowerOptions, cancellationToken, titles);
                     if (rankerScratch is not null)
                     {
-                        rankerReport = RankerBundleTraining.Train(import.Dataset, titles, rankerScratch, walsOptions with { EarlyStoppingPatience = 0, Iterations = bundle.Manifest.Wals.Iterations },
-                            twoTowerOptions, request.Relevance, walsOptions.Seed, cancellationToken);
+                        try
+                        {
+                            rankerReport = RankerBundleTraining.Train(import.Dataset, titles, rankerScratch, walsOptions with { EarlyStoppingPatience = 0, Iterations = bundle.Manifest.Wals.Iterations },
+                                twoTowerOptions, request.Relevance, walsOptions.Seed, cancellationToken);
+                        }
+                        catch (VideoRec.Core.Evaluation.InsufficientDataException e)
+                        {
+                            throw new CliException($"--ranker: {e.Message}");
+                        }
                     }
                 }
                 catch
