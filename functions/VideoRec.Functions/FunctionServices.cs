@@ -16,6 +16,7 @@ using VideoRec.Azure.Embeddings;
 using VideoRec.Azure.Search;
 using VideoRec.Azure.Queues;
 using VideoRec.Local;
+using VideoRec.Scoring.Serving;
 
 namespace VideoRec.Functions;
 
@@ -94,6 +95,8 @@ public static class FunctionServices
         // Azure AI Search, the WALS space is searched there instead, kept in step with the served bundle.
         services.AddEmbeddedVectorIndexes();
         services.AddSingleton<Func<ModelBundle, TwoTowerServing?>>(VideoRec.TwoTower.Serving.TwoTowerServingLoader.Load);
+        // A bundle with a ranker/ folder is scored by its ranker (ONNX Runtime); any other by WALS.
+        services.AddRankerScoring();
         if (settings.VectorIndex == "AzureSearch")
         {
             services.AddSingleton<IServingIndexProvider>(sp => sp.GetService<IVideoVectorIndex>() is { } search

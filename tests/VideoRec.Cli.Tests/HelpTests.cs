@@ -11,9 +11,9 @@ public sealed class HelpTests
 
     [Theory]
     [InlineData("import", DataOptions + " --json")]
-    [InlineData("evaluate", DataOptions + " --split --k --seeds --models --no-cold-start --two-tower-epochs " + WalsOptionsWithoutSeed + " --json")]
+    [InlineData("evaluate", DataOptions + " --split --k --seeds --models --no-cold-start --pipeline --ranker-inner-ratio --ranker-listwise --ranker-folds --ranker-negatives --ranker-inner-models --ranker-embeddings --ranker-cowatch --ranker-recent --ranker-kfold --ranker-residual --ranker-select --ranker-pointwise --ranker-hidden --ranker-learning-rate --ranker-validation-every --ranker-residual-weight --ranker-patience --ranker-rows-cache --two-tower-epochs " + WalsOptionsWithoutSeed + " --json")]
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
-    [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --two-tower --two-tower-epochs --json")]
+    [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --two-tower --two-tower-epochs --ranker --json")]
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --db --no-embeddings --json")]
     [InlineData("evaluate-embeddings", "--k --db --json " + DataOptions)]
     [InlineData("tags", "--tag --k --dimensions --epochs --min-count --liked-window --subsample --seed --sentence --output --json " + DataOptions)]
@@ -22,6 +22,7 @@ public sealed class HelpTests
     [InlineData("serve", "--model --port --db --queue-connection --queue --telemetry --experiment")]
     [InlineData("bench wals", "--users --videos --nnz --factors --threads --solver --iterations --json")]
     [InlineData("bench twotower", "--data --users --videos --interactions --steps --threads --json")]
+    [InlineData("bench score", "--candidates --requests --videos --architecture --embeddings --json")]
     public async Task Help_lists_every_option_of_the_command(string command, string options)
     {
         var result = await Vrec.SucceedsAsync([.. command.Split(' '), "--help"]);

@@ -8,7 +8,7 @@ public static class VrecApp
 {
     public static RootCommand Create()
     {
-        var bench = new Command("bench", "Performance benchmarks; figures are printed and written with --json.") { BenchWalsCommand.Create(), BenchIngestCommand.Create(), BenchEmbedCommand.Create(), BenchTwoTowerCommand.Create(), BenchAnnCommand.Create(), BenchServeCommand.Create() };
+        var bench = new Command("bench", "Performance benchmarks; figures are printed and written with --json.") { BenchWalsCommand.Create(), BenchIngestCommand.Create(), BenchEmbedCommand.Create(), BenchTwoTowerCommand.Create(), BenchAnnCommand.Create(), BenchScoreCommand.Create(), BenchServeCommand.Create() };
         return new RootCommand("vrec: import, evaluate, tune, train, recommend, serve and benchmark the VideoRec homepage recommender.")
         {
             DemoCommand.Create(),

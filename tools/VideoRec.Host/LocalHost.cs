@@ -9,6 +9,7 @@ using VideoRec.Core.Ingestion;
 using VideoRec.Core.Serving;
 using VideoRec.Core.Serving.Recommend;
 using VideoRec.Local;
+using VideoRec.Scoring.Serving;
 
 namespace VideoRec.Host;
 
@@ -126,6 +127,8 @@ public static class LocalHost
         builder.Services.AddEmbeddedVectorIndexes();
         // The bundle's twotower/ folder, when it has one, adds the two-tower source (ONNX user tower per request).
         builder.Services.AddSingleton<Func<Core.Bundles.ModelBundle, TwoTowerServing?>>(TwoTower.Serving.TwoTowerServingLoader.Load);
+        // The bundle's ranker/ folder, when it has one, scores the merged candidates (ONNX Runtime); else WALS does.
+        builder.Services.AddRankerScoring();
         options.ConfigureServing?.Invoke(builder.Services);
         builder.Services.AddRecommendationServing(options.Serving, options.Pipeline, experiment: options.Experiment);
         var app = builder.Build();

@@ -29,6 +29,15 @@ public sealed record CandidateRequest
     /// <summary>The user's recently watched videos, newest first (the seeds of the <c>similar</c> source).</summary>
     public IReadOnlyList<string> RecentWatches { get; init; } = [];
 
+    /// <summary>The user's profile as read for this request (the scorer's age and gender); <c>null</c> when unknown.</summary>
+    public Domain.UserProfile? Profile { get; init; }
+
+    /// <summary>
+    /// How many videos the user's history holds (the scorer's history length): the bundle's training videos of the user,
+    /// when it may use them, plus the store's recent watches it lacks; 0 when unknown.
+    /// </summary>
+    public int HistoryLength { get; init; }
+
     /// <summary>Videos never to propose: watched, disliked, or shown too often without a click (see <see cref="CandidateExclusions"/>).</summary>
     public IReadOnlySet<string> Excluded { get; init; } = new HashSet<string>();
 

@@ -46,6 +46,34 @@ public static class Splitter
         return new DataSplit(train, test);
     }
 
+    /// <summary>
+    /// K-fold split stratified per user (cross-fitting): each user's pairs are shuffled with a generator seeded by
+    /// <paramref name="seed"/> and dealt round-robin into <paramref name="folds"/> parts, so every pair is held out by
+    /// exactly one fold and each fold's held-out part is about 1/<paramref name="folds"/> of every user's pairs.
+    /// </summary>
+    /// <returns><c>[folds]</c> splits: fold f trains on every part but f and holds out part f.</returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="folds"/> is below 2.</exception>
+    public static DataSplit[] KFold(IReadOnlyList<PairRecord> pairs, int folds, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        var random = new Random(seed);
+        var parts = Enumerable.Range(0, folds).Select(_ => new List<PairRecord>()).ToArray();
+        foreach (var group in pairs.GroupBy(p => p.User).OrderBy(g => g.Key))
+        {
+            var members = group.ToArray();
+            random.Shuffle(members);
+            // Rotate the starting fold per user so users with fewer pairs than folds do not all land in the first folds.
+            var offset = random.Next(folds);
+            for (var i = 0; i < members.Length; i++)
+            {
+                parts[(i + offset) % folds].Add(members[i]);
+            }
+        }
+
+        return [.. Enumerable.Range(0, folds).Select(f => new DataSplit([.. parts.Where((_, g) => g != f).SelectMany(x => x)], parts[f]))];
+    }
+
     /// <summary>Global time split: pairs ordered by last interaction (ties by source order); the last (1 − ratio) share is the test set.</summary>
     public static DataSplit Temporal(IReadOnlyList<PairRecord> pairs, double trainRatio)
     {

@@ -38,7 +38,8 @@ public sealed class RecommendationHandler
         public const string Similar = "similar";
     }
 
-    private const int RecentSeeds = 10;
+    /// <summary>Recent watches handed to the pipeline: the similar source reads the first <see cref="CandidateGenerationOptions.SimilarSeeds"/>, the ranker up to its layout's 50 (the feature store's recent lists hold 50).</summary>
+    private const int RecentHistory = 50;
 
     /// <summary>The arm logged for requests served outside any experiment.</summary>
     public const string ControlArm = "control";
@@ -171,6 +172,8 @@ public sealed class RecommendationHandler
             TwoTowerEmbedding = twoTower is { } tower2 ? (ReadOnlyMemory<float>?)tower2 : null,
             RecentWatches = recent,
             Excluded = excluded,
+            Profile = user.Profile,
+            HistoryLength = HistoryLength(bundle, user, known),
         };
         var context = new RerankContext
         {
@@ -328,11 +331,14 @@ public sealed class RecommendationHandler
         }
     }
 
-    /// <summary>The seeds of the similar source: the newest watches, else (bundle-only) the strongest training videos.</summary>
+    /// <summary>The user's recent history (seeds of the similar source, the ranker's history features): the newest watches and likes, else (bundle-only) the strongest training videos.</summary>
     private static IReadOnlyList<string> RecentWatches(ModelBundle bundle, UserContext user, int known)
     {
-        var recent = user.Aggregates?.Watched.Select(w => w.VideoId).OfType<string>().Concat(user.Aggregates.Liked.Select(l => l.VideoId).OfType<string>())
-            .Distinct(StringComparer.Ordinal).Take(RecentSeeds).ToArray() ?? [];
+        // Both lists are newest first; merged by time (ties as the lists order them: the lower event id first), as offline
+        // orders a user's pairs by their last interaction. Concatenated, a like newer than the 50th watch was never read.
+        var recent = user.Aggregates?.Watched.Concat(user.Aggregates.Liked).Where(i => i.VideoId is not null)
+            .OrderByDescending(i => i.At).ThenBy(i => i.EventId, StringComparer.Ordinal)
+            .Select(i => i.VideoId!).Distinct(StringComparer.Ordinal).Take(RecentHistory).ToArray() ?? [];
         if (recent.Length > 0 || known < 0)
         {
             return recent;
@@ -340,11 +346,29 @@ public sealed class RecommendationHandler
 
         var start = bundle.Seen.RowStart[known];
         var columns = bundle.Seen.RowColumns(known);
-        return [.. Enumerable.Range(0, columns.Length).OrderByDescending(i => bundle.Seen.Strength[start + i]).ThenBy(i => i).Take(RecentSeeds)
+        return [.. Enumerable.Range(0, columns.Length).OrderByDescending(i => bundle.Seen.Strength[start + i]).ThenBy(i => i).Take(RecentHistory)
             .Select(i => bundle.Videos[bundle.Seen.ColumnIndices[start + i]])];
     }
 
+    /// <summary>
+    /// The number of videos in the user's history: their training videos in the bundle (when it may use them) plus those
+    /// of the store's recent watches that the bundle lacks (the ranker's <c>user_history_length</c>; offline, the user's
+    /// readable pairs).
+    /// </summary>
+    private static int HistoryLength(ModelBundle bundle, UserContext user, int known)
+    {
+        var seen = known >= 0 ? bundle.Seen.RowColumns(known) : default;
+        var count = seen.Length;
+        foreach (var id in user.Aggregates?.Watched.Select(w => w.VideoId).OfType<string>().Distinct(StringComparer.Ordinal) ?? [])
+        {
+            if (!bundle.Videos.TryGetIndex(id, out var v) || seen.BinarySearch(v) < 0)
+            {
+                count++;
+            }
+        }
 
+        return count;
+    }
 
     private static RecommendedItem Item(ModelBundle bundle, ScoredIndex scored, string source) =>
         new(bundle.Videos[scored.Index], bundle.Catalogue[scored.Index].Title, scored.Score, source);

@@ -28,6 +28,31 @@ public sealed class SplitterTests
     }
 
     [Fact]
+    public void KFold_holds_every_pair_out_exactly_once_and_each_user_evenly()
+    {
+        var pairs = Pairs(10, 7, 2, 5);
+
+        var folds = Splitter.KFold(pairs, 5, seed: 3);
+
+        Assert.Equal(5, folds.Length);
+        // Every pair is held out by exactly one fold, and trained on by the other four.
+        Assert.Equal(pairs.Select(p => p.Order).Order(), folds.SelectMany(f => f.Test).Select(p => p.Order).Order());
+        foreach (var fold in folds)
+        {
+            Assert.Equal(pairs.Count, fold.Train.Count + fold.Test.Count);
+            Assert.Empty(fold.Train.Select(p => p.Order).Intersect(fold.Test.Select(p => p.Order)));
+        }
+
+        // 10 pairs: 2 per fold; 7 pairs: 1 or 2; 2 pairs: 0 or 1; 5 pairs: 1 each.
+        Assert.All(folds, f => Assert.Equal(2, f.Test.Count(p => p.User == 0)));
+        Assert.All(folds, f => Assert.InRange(f.Test.Count(p => p.User == 1), 1, 2));
+        Assert.All(folds, f => Assert.InRange(f.Test.Count(p => p.User == 2), 0, 1));
+        Assert.All(folds, f => Assert.Equal(1, f.Test.Count(p => p.User == 3)));
+        Assert.Equal(folds.Select(f => f.Test.Select(p => p.Order).ToArray()), Splitter.KFold(pairs, 5, seed: 3).Select(f => f.Test.Select(p => p.Order).ToArray()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Splitter.KFold(pairs, 1, seed: 3));
+    }
+
+    [Fact]
     public void Stratified_keeps_round_three_quarters_of_each_user_in_training()
     {
         var pairs = Pairs(4, 10, 1, 2);

@@ -94,7 +94,8 @@ public static class RecommendCommands
     {
         var options = Core.Serving.Recommend.ServingModelOptions.Offline();
         var host = new Core.Serving.Recommend.ServingModelHost(new FixedModelBundleProvider(bundle),
-            new Core.Serving.Recommend.ServingModelBuilder(options, new Core.Serving.Recommend.ExactServingIndexProvider(), TwoTower.Serving.TwoTowerServingLoader.Load));
+            new Core.Serving.Recommend.ServingModelBuilder(options, new Core.Serving.Recommend.ExactServingIndexProvider(), TwoTower.Serving.TwoTowerServingLoader.Load,
+                Scoring.Serving.RankerServing.Factory()));
         return new RecommendationHandler(host, new ServingOptions(), options);
     }
 

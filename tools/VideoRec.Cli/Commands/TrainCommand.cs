@@ -38,8 +38,10 @@ public static class TrainCommand
         wals.AddTo(command);
         command.Add(noEval);
         command.Add(earlyStopping);
+        var ranker = new Option<bool>("--ranker") { Description = "Also train the scoring model (needs --two-tower): out-of-fold rows from WALS and two-tower models trained on 4 of 5 folds, EASE co-watch lists; written to the bundle's ranker/ folder, which serving then scores with (about 4½ minutes on ML-100K on 2 cores)." };
         command.Add(twoTower);
         command.Add(twoTowerEpochs);
+        command.Add(ranker);
         command.Add(json);
         command.SetAction((parse, cancellationToken) => Task.FromResult(ErrorReporting.Run(() =>
         {
@@ -52,27 +54,49 @@ public static class TrainCommand
                 throw new CliException(patience < 0 ? "--early-stopping must be 0 or more." : "--early-stopping needs the held-out run; drop --no-eval.");
             }
 
+            if (parse.GetValue(ranker) && !parse.GetValue(twoTower))
+            {
+                throw new CliException("--ranker: the scoring model reads the two-tower score; add --two-tower.");
+            }
+
             var walsOptions = wals.Read(parse) with { EarlyStoppingPatience = patience };
             var import = DataLoading.Load(request);
             var bundle = BundleTraining.TrainBundle(import, new BundleTrainingOptions { Wals = walsOptions, Relevance = request.Relevance, Evaluate = !parse.GetValue(noEval) }, cancellationToken);
 
             // The two-tower trains before the bundle is published (CURRENT), into a scratch folder moved in afterwards,
             // so an interrupted run never leaves CURRENT on a bundle without the towers it was asked for.
-            JsonObject? twoTowerReport = null;
-            string? twoTowerScratch = null;
+            JsonObject? twoTowerReport = null, rankerReport = null;
+            string? twoTowerScratch = null, rankerScratch = null;
             if (parse.GetValue(twoTower))
             {
                 twoTowerScratch = Path.Combine(Path.GetFullPath(parse.GetValue(output)!), $".twotower-{Guid.NewGuid():N}");
+                rankerScratch = parse.GetValue(ranker) ? Path.Combine(Path.GetFullPath(parse.GetValue(output)!), $".ranker-{Guid.NewGuid():N}") : null;
                 try
                 {
-                    twoTowerReport = TwoTowerBundle.Train(import.Dataset, twoTowerScratch,
-                        new VideoRec.Training.TwoTower.TwoTowerOptions { Epochs = parse.GetValue(twoTowerEpochs), Relevance = request.Relevance, Seed = walsOptions.Seed }, cancellationToken);
+                    var twoTowerOptions = new VideoRec.Training.TwoTower.TwoTowerOptions { Epochs = parse.GetValue(twoTowerEpochs), Relevance = request.Relevance, Seed = walsOptions.Seed };
+                    var titles = TwoTowerEvaluation.TitleEmbeddings(import.Dataset, cancellationToken);
+                    twoTowerReport = TwoTowerBundle.Train(import.Dataset, twoTowerScratch, twoTowerOptions, cancellationToken, titles);
+                    if (rankerScratch is not null)
+                    {
+                        try
+                        {
+                            rankerReport = RankerBundleTraining.Train(import.Dataset, titles, rankerScratch, walsOptions with { EarlyStoppingPatience = 0, Iterations = bundle.Manifest.Wals.Iterations },
+                                twoTowerOptions, request.Relevance, walsOptions.Seed, cancellationToken);
+                        }
+                        catch (VideoRec.Core.Evaluation.InsufficientDataException e)
+                        {
+                            throw new CliException($"--ranker: {e.Message}");
+                        }
+                    }
                 }
                 catch
                 {
-                    if (Directory.Exists(twoTowerScratch))
+                    foreach (var scratch in new[] { twoTowerScratch, rankerScratch })
                     {
-                        Directory.Delete(twoTowerScratch, recursive: true);
+                        if (scratch is not null && Directory.Exists(scratch))
+                        {
+                            Directory.Delete(scratch, recursive: true);
+                        }
                     }
 
                     throw;
@@ -103,6 +127,15 @@ public static class TrainCommand
                 twoTowerReport["folder"] = folder;
                 AnsiConsole.MarkupLine($"Two-tower model in {Markup.Escape(folder)}.");
                 report["twotower"] = twoTowerReport;
+            }
+
+            if (rankerScratch is not null && rankerReport is not null)
+            {
+                var folder = Path.Combine(Path.GetFullPath(path), VideoRec.Scoring.Serving.RankerBundle.FolderName);
+                Directory.Move(rankerScratch, folder);
+                rankerReport["folder"] = folder;
+                AnsiConsole.MarkupLine($"Scoring model in {Markup.Escape(folder)}.");
+                report["ranker"] = rankerReport;
             }
 
             JsonOutput.Write(parse.GetValue(json), report);

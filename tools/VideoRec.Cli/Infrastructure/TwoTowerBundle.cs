@@ -20,9 +20,14 @@ namespace VideoRec.Cli.Infrastructure;
 public static class TwoTowerBundle
 {
     /// <summary>Trains and writes the folder; returns the JSON summary.</summary>
-    public static JsonObject Train(Dataset dataset, string folder, TwoTowerOptions options, CancellationToken cancellationToken)
+    /// <param name="dataset">The imported data.</param>
+    /// <param name="folder">Target folder (created).</param>
+    /// <param name="options">Two-tower options.</param>
+    /// <param name="cancellationToken">Stops between epochs.</param>
+    /// <param name="titles">Title embeddings when already computed (<c>train --ranker</c> shares them); <c>null</c> computes them.</param>
+    public static JsonObject Train(Dataset dataset, string folder, TwoTowerOptions options, CancellationToken cancellationToken, IReadOnlyDictionary<string, float[]>? titles = null)
     {
-        var titles = TwoTowerEvaluation.TitleEmbeddings(dataset, cancellationToken);
+        titles ??= TwoTowerEvaluation.TitleEmbeddings(dataset, cancellationToken);
         var data = DatasetPairs.From(dataset);
         var table = data.Table;
         var pairs = table.Pairs;

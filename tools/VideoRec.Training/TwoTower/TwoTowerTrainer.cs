@@ -101,7 +101,7 @@ public static class TwoTowerTrainer
         var parameters = options.SparseEmbeddings
             ? Once(userTower.DenseParameters.Concat(videoTower.DenseParameters).Append(bias))
             : Once(userTower.parameters().Concat(videoTower.parameters()).Append(bias));
-        using var optimizer = optim.Adam(parameters, options.LearningRate);
+        using var optimizer = new DenseAdam(parameters, options.LearningRate);
         using var sparseOptimizer = options.SparseEmbeddings ? new SparseAdam(Once(userTower.EmbeddingParameters.Concat(videoTower.EmbeddingParameters)), options.LearningRate) : null;
 
         var history = new List<TwoTowerEpoch>();
@@ -132,13 +132,13 @@ public static class TwoTowerTrainer
                 }
 
                 using var scope = NewDisposeScope();
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 sparseOptimizer?.ZeroGrad();
                 var loss = options.Loss == TwoTowerLoss.SampledSoftmax
                     ? SoftmaxLoss(batch, features, encoder, userTower, videoTower, logQ, options, random)
                     : BinaryLoss(batch, features, encoder, userTower, videoTower, bias, sampler, videos, options, random);
                 loss.backward();
-                optimizer.step();
+                optimizer.Step();
                 sparseOptimizer?.Step();
                 lossSum += loss.item<float>();
                 steps?.Report(new TwoTowerStep(epoch, b + 1, batches, lossSum / (b + 1)));

@@ -26,7 +26,7 @@ public sealed class ExperimentServing : IDisposable
     /// <param name="defaults">The serving settings arms start from.</param>
     /// <param name="indexes">The index provider.</param>
     /// <param name="twoTower">The two-tower loader, or <c>null</c>.</param>
-    /// <param name="scorer">The scorer of the <c>pipeline</c> and <c>wals</c> policies, or <c>null</c> for WALS.</param>
+    /// <param name="scorer">The scorer of the <c>pipeline</c> policy (such as the ranker), or <c>null</c> for WALS; the <c>wals</c> policy always scores by WALS.</param>
     /// <param name="loggers">Loggers of the arms' hosts, or <c>null</c>.</param>
     /// <exception cref="ArgumentException">The experiment is invalid, or an arm names a model version (every problem named).</exception>
     public ExperimentServing(ExperimentOptions experiment, IModelBundleProvider bundles, ServingModelOptions defaults, IServingIndexProvider indexes,
@@ -45,7 +45,13 @@ public sealed class ExperimentServing : IDisposable
         foreach (var arm in experiment.Arms!)
         {
             var options = ArmOptions(defaults, arm.Pipeline);
-            var armScorer = arm.Pipeline.Policy == ArmPolicies.Popularity ? (_ => new FusedScoreScorer()) : scorer;
+            // The wals and popularity policies are baselines: their own order, whatever scorer the pipeline is given.
+            Func<ServingModel, ICandidateScorer>? armScorer = arm.Pipeline.Policy switch
+            {
+                ArmPolicies.Popularity => _ => new FusedScoreScorer(),
+                ArmPolicies.Wals => m => new WalsCandidateScorer(m.Bundle),
+                _ => scorer,
+            };
             _arms[arm.Name] = new ServingModelHost(bundles, new ServingModelBuilder(options, indexes, twoTower, armScorer), logger: loggers?.CreateLogger<ServingModelHost>());
         }
     }

@@ -24,7 +24,7 @@ public sealed class ServingModel : IDisposable
     private IReadOnlyDictionary<string, Domain.Video> _flags = new Dictionary<string, Domain.Video>(StringComparer.Ordinal);
 
     internal ServingModel(ModelBundle bundle, CandidateCatalogue catalogue, IReadOnlyList<IVideoVectorIndex> indexes, ServingModelOptions options,
-        Func<ServingModel, ICandidateScorer> scorer, Func<ServingModel, IReadOnlyList<ICandidateGenerator>> generators, IUserEmbedder? twoTower)
+        Func<ServingModel, ICandidateScorer> scorer, Func<ServingModel, IReadOnlyList<ICandidateGenerator>> generators, TwoTowerServing? twoTower)
     {
         Bundle = bundle;
         Catalogue = catalogue;
@@ -32,11 +32,20 @@ public sealed class ServingModel : IDisposable
         _candidates = options.Candidates;
         _fallbackCount = options.FallbackCount;
         _prior = bundle.Popularity.Counts.ToArray();
-        TwoTower = twoTower;
+        TwoTower = twoTower?.Users;
+        TwoTowerVideos = twoTower?.Videos;
         _activity = new Activity(BuildSnapshot(DateTimeOffset.UtcNow, []), new Dictionary<string, VideoStatistics>(StringComparer.Ordinal), DateTimeOffset.UtcNow);
         Scorer = scorer(this);
-        Generation = new CandidateGenerationPipeline(generators(this), options.Candidates);
-        Pipeline = new RecommendationPipeline(Generation, Scorer, Facts, Fallback, options.Pipeline, options.Rerank);
+        try
+        {
+            Generation = new CandidateGenerationPipeline(generators(this), options.Candidates);
+            Pipeline = new RecommendationPipeline(Generation, Scorer, Facts, Fallback, options.Pipeline, options.Rerank);
+        }
+        catch
+        {
+            (Scorer as IDisposable)?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>The bundle.</summary>
@@ -59,6 +68,15 @@ public sealed class ServingModel : IDisposable
 
     /// <summary>The user tower, or <c>null</c> when the bundle serves no two-tower model.</summary>
     public IUserEmbedder? TwoTower { get; }
+
+    /// <summary>The video tower's embeddings of the catalogue, or <c>null</c> when the bundle serves no two-tower model.</summary>
+    public VideoVectorTable? TwoTowerVideos { get; }
+
+    /// <summary>
+    /// Raised after <see cref="UpdateActivity"/> replaced the activity (on the refreshing thread, never on a request's),
+    /// so that a scorer can rebuild what it derives from the statistics. Handlers must not throw.
+    /// </summary>
+    public event Action<ServingModel>? ActivityUpdated;
 
     /// <summary>The popular, trending and fresh lists now served.</summary>
     public ActivitySnapshot Snapshot => Volatile.Read(ref _activity).Snapshot;
@@ -101,6 +119,7 @@ public sealed class ServingModel : IDisposable
         }
 
         Volatile.Write(ref _activity, new Activity(BuildSnapshot(asOf, views), byId, asOf));
+        ActivityUpdated?.Invoke(this);
     }
 
     /// <summary>
@@ -193,9 +212,10 @@ public sealed class ServingModel : IDisposable
         return list;
     }
 
-    /// <summary>Disposes the indexes and the user tower.</summary>
+    /// <summary>Disposes the indexes, the user tower and the scorer.</summary>
     public void Dispose()
     {
+        (Scorer as IDisposable)?.Dispose();
         (TwoTower as IDisposable)?.Dispose();
         foreach (var index in _indexes)
         {

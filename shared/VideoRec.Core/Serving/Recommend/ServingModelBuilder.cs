@@ -22,7 +22,8 @@ public sealed record TwoTowerServing(VideoVectorTable Videos, IUserEmbedder User
 /// <param name="options">Settings (validated: <see cref="ArgumentException"/> names every bad one).</param>
 /// <param name="indexes">The index provider.</param>
 /// <param name="twoTower">Loads the two-tower part of a bundle, or returns <c>null</c> when it has none; <c>null</c> serves without the two-tower source.</param>
-/// <param name="scorer">The scoring stage of a model; <c>null</c> scores by WALS (<see cref="WalsCandidateScorer"/>).</param>
+/// <param name="scorer">The scoring stage of a model, one per model (an <see cref="IDisposable"/> one is disposed with it); <c>null</c> scores
+/// by WALS (<see cref="WalsCandidateScorer"/>). What it throws (such as for a damaged <c>ranker/</c> folder) fails the build.</param>
 public sealed class ServingModelBuilder(ServingModelOptions options, IServingIndexProvider indexes,
     Func<ModelBundle, TwoTowerServing?>? twoTower = null, Func<ServingModel, ICandidateScorer>? scorer = null)
 {
@@ -47,9 +48,10 @@ public sealed class ServingModelBuilder(ServingModelOptions options, IServingInd
 
         var catalogue = new CandidateCatalogue(videos, attributes);
         var created = new List<IVideoVectorIndex>();
+        TwoTowerServing? tower = null;
         try
         {
-            var tower = twoTower?.Invoke(bundle);
+            tower = twoTower?.Invoke(bundle);
             if (tower is not null && tower.Videos.Dimensions != tower.Users.Dimensions)
             {
                 throw new InvalidDataException($"{bundle.Version}: the two-tower video embeddings have {tower.Videos.Dimensions} dimensions, the user tower {tower.Users.Dimensions}.");
@@ -97,11 +99,12 @@ public sealed class ServingModelBuilder(ServingModelOptions options, IServingInd
             generators.Add(RankedListCandidateGenerator.Trending(snapshot));
             generators.Add(RankedListCandidateGenerator.Fresh(snapshot));
             var chosen = generators.Where(g => enabled.Contains(g.Name)).OrderBy(g => CandidateSources.Priority(g.Name)).ToArray();
-            model = new ServingModel(bundle, catalogue, created, _options, m => scorer?.Invoke(m) ?? new WalsCandidateScorer(m.Bundle), _ => chosen, tower?.Users);
+            model = new ServingModel(bundle, catalogue, created, _options, m => scorer?.Invoke(m) ?? new WalsCandidateScorer(m.Bundle), _ => chosen, tower);
             return model;
         }
         catch
         {
+            (tower?.Users as IDisposable)?.Dispose();
             foreach (var index in created)
             {
                 (index as IDisposable)?.Dispose();

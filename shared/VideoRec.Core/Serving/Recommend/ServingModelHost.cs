@@ -138,9 +138,25 @@ public sealed class ServingModelHost : IDisposable
     private ServingModel BuildAndSwap(ModelBundle bundle)
     {
         ServingModel model;
+        ServingModel? previous;
         try
         {
             model = _builder.Build(bundle, _directoryOf(bundle));
+            // The new version starts from what the served one last read. Copied before taking the lock, since a scorer
+            // may rebuild its video features from it (requests that see a new version offered take the lock).
+            previous = Volatile.Read(ref _current);
+            try
+            {
+                if (previous is not null)
+                {
+                    model.CopyActivityFrom(previous);
+                }
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
         }
         catch (Exception e)
         {
@@ -177,7 +193,7 @@ public sealed class ServingModelHost : IDisposable
                 return old;
             }
 
-            if (old is not null)
+            if (old is not null && !ReferenceEquals(old, previous))
             {
                 model.CopyActivityFrom(old);
             }
