@@ -92,11 +92,24 @@ public sealed class ModelBundle
     /// Floats and integers are little-endian.
     /// </summary>
     /// <param name="root">The model folder; created when missing.</param>
+    /// <param name="folders">Folders trained beside the bundle (name inside the bundle → a scratch folder, such as
+    /// <c>twotower</c> and <c>ranker</c>), moved into the bundle before it is renamed into place and before CURRENT
+    /// names it, so a server watching CURRENT never loads the bundle without them. When the version is already saved
+    /// (the same model), a folder it already has is kept and the scratch copy deleted.</param>
     /// <returns>The bundle directory.</returns>
     /// <exception cref="IOException">The version directory exists but holds no bundle.</exception>
-    /// <exception cref="ArgumentException">An id breaks <see cref="EntityIds"/>' rule.</exception>
-    public string Save(string root)
+    /// <exception cref="ArgumentException">An id breaks <see cref="EntityIds"/>' rule, or a folder name is not a plain name.</exception>
+    public string Save(string root, IReadOnlyDictionary<string, string>? folders = null)
     {
+        folders ??= new Dictionary<string, string>();
+        foreach (var name in folders.Keys)
+        {
+            if (string.IsNullOrWhiteSpace(name) || name != Path.GetFileName(name) || name.StartsWith('.'))
+            {
+                throw new ArgumentException($"'{name}' is not a folder name a bundle can hold.", nameof(folders));
+            }
+        }
+
         foreach (var id in Users.Ids.Concat(Videos.Ids))
         {
             if (EntityIds.Check(id) is var problem && problem != IdProblem.None)
@@ -114,6 +127,18 @@ public sealed class ModelBundle
             if (!File.Exists(Path.Combine(final, ManifestFile)))
             {
                 throw new IOException($"{final}: exists but holds no bundle; remove it and train again.");
+            }
+
+            foreach (var (name, source) in folders)
+            {
+                if (Directory.Exists(Path.Combine(final, name)))
+                {
+                    Directory.Delete(source, recursive: true);
+                }
+                else
+                {
+                    Directory.Move(source, Path.Combine(final, name));
+                }
             }
 
             WriteCurrent(root);
@@ -137,6 +162,11 @@ public sealed class ModelBundle
             WriteArray(Path.Combine(temporary, "popularity.f32"), Popularity.Counts.ToArray());
             WriteArray(Path.Combine(temporary, "seen.i32"), [.. Seen.RowStart, .. Seen.ColumnIndices]);
             File.WriteAllText(Path.Combine(temporary, "catalogue.json"), JsonSerializer.Serialize(Catalogue, JsonOptions));
+            foreach (var (name, source) in folders)
+            {
+                Directory.Move(source, Path.Combine(temporary, name));
+            }
+
             Directory.Move(temporary, final);
         }
         catch

@@ -131,6 +131,36 @@ public sealed class ModelBundleTests
     }
 
     [Fact]
+    public void Folders_trained_beside_the_bundle_move_in_before_current_names_it()
+    {
+        using var dir = new TempDirectory();
+        var bundle = Train(new FixedClock(T0));
+        string Scratch(string name, string text)
+        {
+            var folder = Path.Combine(dir.Path, "." + name + "-scratch");
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, "model.txt"), text);
+            return folder;
+        }
+
+        var path = bundle.Save(dir.Path, new Dictionary<string, string> { ["ranker"] = Scratch("ranker", "first"), ["twotower"] = Scratch("twotower", "towers") });
+
+        Assert.Equal("first", File.ReadAllText(Path.Combine(path, "ranker", "model.txt")));
+        Assert.Equal("towers", File.ReadAllText(Path.Combine(path, "twotower", "model.txt")));
+        Assert.False(Directory.Exists(Path.Combine(dir.Path, ".ranker-scratch")));
+        Assert.Equal(path, Path.Combine(dir.Path, File.ReadAllText(Path.Combine(dir.Path, "CURRENT")).Trim()));
+
+        // The same version again (the same model): the folder already there is kept, a missing one moves in.
+        Directory.Delete(Path.Combine(path, "twotower"), recursive: true);
+        bundle.Save(dir.Path, new Dictionary<string, string> { ["ranker"] = Scratch("ranker", "second"), ["twotower"] = Scratch("twotower", "again") });
+        Assert.Equal("first", File.ReadAllText(Path.Combine(path, "ranker", "model.txt")));
+        Assert.Equal("again", File.ReadAllText(Path.Combine(path, "twotower", "model.txt")));
+        Assert.Empty(Directory.GetDirectories(dir.Path, ".*-scratch"));
+
+        Assert.Throws<ArgumentException>(() => bundle.Save(dir.Path, new Dictionary<string, string> { ["../x"] = Scratch("x", "") }));
+    }
+
+    [Fact]
     public void A_version_folder_without_a_manifest_is_not_taken_for_a_bundle()
     {
         using var dir = new TempDirectory();

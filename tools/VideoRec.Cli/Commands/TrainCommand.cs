@@ -63,8 +63,8 @@ public static class TrainCommand
             var import = DataLoading.Load(request);
             var bundle = BundleTraining.TrainBundle(import, new BundleTrainingOptions { Wals = walsOptions, Relevance = request.Relevance, Evaluate = !parse.GetValue(noEval) }, cancellationToken);
 
-            // The two-tower trains before the bundle is published (CURRENT), into a scratch folder moved in afterwards,
-            // so an interrupted run never leaves CURRENT on a bundle without the towers it was asked for.
+            // The two-tower and the ranker train before the bundle is saved, into scratch folders that Save moves into the
+            // bundle before CURRENT names it: an interrupted run never leaves CURRENT on a bundle without what it was asked for.
             JsonObject? twoTowerReport = null, rankerReport = null;
             string? twoTowerScratch = null, rankerScratch = null;
             if (parse.GetValue(twoTower))
@@ -107,7 +107,19 @@ public static class TrainCommand
             {
                 AnsiConsole.MarkupLine($"Early stopping chose {bundle.Manifest.Wals.Iterations} iterations (of at most {walsOptions.Iterations}).");
             }
-            var path = bundle.Save(parse.GetValue(output)!);
+            // The towers and the ranker move into the bundle before CURRENT names it (a watching server never loads it without them).
+            var folders = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (twoTowerScratch is not null && twoTowerReport is not null)
+            {
+                folders["twotower"] = twoTowerScratch;
+            }
+
+            if (rankerScratch is not null && rankerReport is not null)
+            {
+                folders[VideoRec.Scoring.Serving.RankerBundle.FolderName] = rankerScratch;
+            }
+
+            var path = bundle.Save(parse.GetValue(output)!, folders);
             var metrics = bundle.Manifest.Metrics;
             if (metrics.Count > 0)
             {
@@ -123,7 +135,6 @@ public static class TrainCommand
             if (twoTowerScratch is not null && twoTowerReport is not null)
             {
                 var folder = Path.Combine(Path.GetFullPath(path), "twotower");
-                Directory.Move(twoTowerScratch, folder);
                 twoTowerReport["folder"] = folder;
                 AnsiConsole.MarkupLine($"Two-tower model in {Markup.Escape(folder)}.");
                 report["twotower"] = twoTowerReport;
@@ -132,7 +143,6 @@ public static class TrainCommand
             if (rankerScratch is not null && rankerReport is not null)
             {
                 var folder = Path.Combine(Path.GetFullPath(path), VideoRec.Scoring.Serving.RankerBundle.FolderName);
-                Directory.Move(rankerScratch, folder);
                 rankerReport["folder"] = folder;
                 AnsiConsole.MarkupLine($"Scoring model in {Markup.Escape(folder)}.");
                 report["ranker"] = rankerReport;
