@@ -40,20 +40,11 @@ public sealed class ServingAdversarialTests
             return new Reporting(index, GatedDisposed);
         }
 
-        private sealed class Reporting(IVideoVectorIndex inner, TaskCompletionSource disposed) : IVideoVectorIndex, IDisposable
+        private sealed class Reporting(IVideoVectorIndex inner, TaskCompletionSource disposed) : DelegatingVectorIndex(inner), IDisposable
         {
-            public string Engine => inner.Engine;
-            public int Dimensions => inner.Dimensions;
-            public VectorMetric Metric => inner.Metric;
-            public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
-            public ValueTask UpsertAsync(IReadOnlyList<IndexedVideo> videos, CancellationToken cancellationToken = default) => inner.UpsertAsync(videos, cancellationToken);
-            public ValueTask<int> DeleteAsync(IReadOnlyCollection<string> videoIds, CancellationToken cancellationToken = default) => inner.DeleteAsync(videoIds, cancellationToken);
-            public ValueTask<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> query, int k, VectorSearchFilter? filter = null, CancellationToken cancellationToken = default) =>
-                inner.SearchAsync(query, k, filter, cancellationToken);
-
             public void Dispose()
             {
-                (inner as IDisposable)?.Dispose();
+                (Inner as IDisposable)?.Dispose();
                 disposed.TrySetResult();
             }
         }

@@ -60,15 +60,9 @@ public sealed class SickIndexes(IServingIndexProvider inner, params string[] fai
         return failingSpaces.Contains(spec.Space) ? new Throwing(index) : index;
     }
 
-    private sealed class Throwing(IVideoVectorIndex inner) : IVideoVectorIndex
+    private sealed class Throwing(IVideoVectorIndex inner) : DelegatingVectorIndex(inner)
     {
-        public string Engine => inner.Engine;
-        public int Dimensions => inner.Dimensions;
-        public VectorMetric Metric => inner.Metric;
-        public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
-        public ValueTask UpsertAsync(IReadOnlyList<IndexedVideo> videos, CancellationToken cancellationToken = default) => inner.UpsertAsync(videos, cancellationToken);
-        public ValueTask<int> DeleteAsync(IReadOnlyCollection<string> videoIds, CancellationToken cancellationToken = default) => inner.DeleteAsync(videoIds, cancellationToken);
-        public ValueTask<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> query, int k, VectorSearchFilter? filter = null, CancellationToken cancellationToken = default) =>
+        public override ValueTask<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> query, int k, VectorSearchFilter? filter = null, CancellationToken cancellationToken = default) =>
             throw new IOException("index shard unreachable");
     }
 }

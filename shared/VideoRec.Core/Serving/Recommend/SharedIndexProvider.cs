@@ -52,21 +52,5 @@ public sealed class SharedIndexProvider(IVideoVectorIndex shared, string space, 
     }
 
     /// <summary>Hides <see cref="IDisposable"/> so retiring a model leaves the shared index alone.</summary>
-    private sealed class NotOwned(IVideoVectorIndex inner) : IVideoVectorIndex
-    {
-        public string Engine => inner.Engine;
-
-        public int Dimensions => inner.Dimensions;
-
-        public VectorMetric Metric => inner.Metric;
-
-        public ValueTask<long> CountAsync(CancellationToken cancellationToken = default) => inner.CountAsync(cancellationToken);
-
-        public ValueTask UpsertAsync(IReadOnlyList<IndexedVideo> videos, CancellationToken cancellationToken = default) => inner.UpsertAsync(videos, cancellationToken);
-
-        public ValueTask<int> DeleteAsync(IReadOnlyCollection<string> videoIds, CancellationToken cancellationToken = default) => inner.DeleteAsync(videoIds, cancellationToken);
-
-        public ValueTask<IReadOnlyList<VectorMatch>> SearchAsync(ReadOnlyMemory<float> query, int k, VectorSearchFilter? filter = null, CancellationToken cancellationToken = default) =>
-            inner.SearchAsync(query, k, filter, cancellationToken);
-    }
+    private sealed class NotOwned(IVideoVectorIndex inner) : DelegatingVectorIndex(inner);
 }
