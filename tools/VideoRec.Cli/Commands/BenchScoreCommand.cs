@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Spectre.Console;
 using VideoRec.Cli.Infrastructure;
+using VideoRec.Core.CandidateGeneration;
 using VideoRec.Core.Common;
 using VideoRec.Core.Scoring;
 using VideoRec.Scoring.Model;
@@ -95,14 +96,8 @@ public static class BenchScoreCommand
         var total = new double[requests];
         var assembly = new double[requests];
         var onnx = new double[requests];
-        const int warmUp = 200;
-        long allocated = 0;
-        for (var i = -warmUp; i < requests; i++)
+        var allocated = Requests(world, requests, cancellationToken, (i, user, list) =>
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var user = world.Users[(i + warmUp) % world.Users.Length];
-            var list = world.Requests[(i + warmUp) % world.Requests.Length];
-            var before = GC.GetAllocatedBytesForCurrentThread();
             var start = Stopwatch.GetTimestamp();
             assembler.Assemble(user, list, rows);
             var assembled = Stopwatch.GetTimestamp();
@@ -110,24 +105,45 @@ public static class BenchScoreCommand
             var end = Stopwatch.GetTimestamp();
             if (i >= 0)
             {
-                allocated += GC.GetAllocatedBytesForCurrentThread() - before;
                 total[i] = Stopwatch.GetElapsedTime(start, end).TotalMilliseconds;
                 assembly[i] = Stopwatch.GetElapsedTime(start, assembled).TotalMilliseconds;
                 onnx[i] = Stopwatch.GetElapsedTime(assembled, end).TotalMilliseconds;
             }
-        }
+        });
 
         var mean = total.Average();
         Array.Sort(total);
         Array.Sort(assembly);
         Array.Sort(onnx);
         return new Figures(requests, Percentile(total, 0.5), Percentile(total, 0.99), mean, Percentile(assembly, 0.5), Percentile(assembly, 0.99),
-            Percentile(onnx, 0.5), Percentile(onnx, 0.99), (double)allocated / requests);
+            Percentile(onnx, 0.5), Percentile(onnx, 0.99), allocated);
     }
 
     private static (double P50, double P99, double BytesPerRequest) MeasureStage(SyntheticScoringWorld world, RankerCandidateScorer stage, int requests, CancellationToken cancellationToken)
     {
         var total = new double[requests];
+        var allocated = Requests(world, requests, cancellationToken, (i, user, list) =>
+        {
+            var start = Stopwatch.GetTimestamp();
+            _ = stage.Score(user, list);
+            var end = Stopwatch.GetTimestamp();
+            if (i >= 0)
+            {
+                total[i] = Stopwatch.GetElapsedTime(start, end).TotalMilliseconds;
+            }
+        });
+
+        Array.Sort(total);
+        return (Percentile(total, 0.5), Percentile(total, 0.99), allocated);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="request"/> over the world's users and candidate lists: 200 warm-up requests (index &lt; 0),
+    /// then <paramref name="requests"/> measured ones (index 0…). Returns the bytes the measured ones allocated on this
+    /// thread, per request.
+    /// </summary>
+    private static double Requests(SyntheticScoringWorld world, int requests, CancellationToken cancellationToken, Action<int, ScoringUser, MergedCandidate[]> request)
+    {
         const int warmUp = 200;
         long allocated = 0;
         for (var i = -warmUp; i < requests; i++)
@@ -136,18 +152,14 @@ public static class BenchScoreCommand
             var user = world.Users[(i + warmUp) % world.Users.Length];
             var list = world.Requests[(i + warmUp) % world.Requests.Length];
             var before = GC.GetAllocatedBytesForCurrentThread();
-            var start = Stopwatch.GetTimestamp();
-            _ = stage.Score(user, list);
-            var end = Stopwatch.GetTimestamp();
+            request(i, user, list);
             if (i >= 0)
             {
                 allocated += GC.GetAllocatedBytesForCurrentThread() - before;
-                total[i] = Stopwatch.GetElapsedTime(start, end).TotalMilliseconds;
             }
         }
 
-        Array.Sort(total);
-        return (Percentile(total, 0.5), Percentile(total, 0.99), (double)allocated / requests);
+        return (double)allocated / requests;
     }
 
     private static double Percentile(double[] sorted, double q) => Percentiles.NearestRank(sorted, q);
