@@ -139,8 +139,7 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
     {
         ArgumentNullException.ThrowIfNull(set);
         var (features, trainRows, validation, _, result) = FitRanker(set, cancellationToken);
-        return new RankerArtifacts(result, features, features.Settings.CoWatch ? CoWatchOf(set.Pairs, set.Split.Train, set.DurationSeconds, cancellationToken)
-            ?? CoWatchNeighbours.Build(set.Pairs.Videos.Ids, OfflineRequests.RelevantByUser(set.Split.Train, policy, set.DurationSeconds, set.Pairs.Users.Count)) : null,
+        return new RankerArtifacts(result, features, CoWatchOf(set.Pairs, set.Split.Train, set.DurationSeconds, cancellationToken),
             trainRows.Count, validation.Count);
     }
 
@@ -281,11 +280,14 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
         return (RankerData.Concat(trainParts), RankerData.Concat(validationParts), firstFold);
     }
 
-    /// <summary>The co-watch lists of <paramref name="readable"/> by <see cref="CoWatch"/> (null for none or the cosine default of <see cref="OfflineRequests"/>).</summary>
+    /// <summary>The co-watch lists of <paramref name="readable"/> by <see cref="CoWatch"/> (null for none).</summary>
     private CoWatchNeighbours? CoWatchOf(PairTable table, IReadOnlyList<PairRecord> readable, IReadOnlyList<double?> durations, CancellationToken cancellationToken) =>
-        CoWatch == CoWatchKind.Ease
-            ? EaseNeighbours.Build(table.Videos.Ids, OfflineRequests.RelevantByUser(readable, policy, durations, table.Users.Count), cancellationToken: cancellationToken)
-            : null;
+        CoWatch switch
+        {
+            CoWatchKind.Ease => EaseNeighbours.Build(table.Videos.Ids, OfflineRequests.RelevantByUser(readable, policy, durations, table.Users.Count), cancellationToken: cancellationToken),
+            CoWatchKind.Cosine => CoWatchNeighbours.Build(table.Videos.Ids, OfflineRequests.RelevantByUser(readable, policy, durations, table.Users.Count), cancellationToken: cancellationToken),
+            _ => null,
+        };
 
     private static double ColumnNdcg(RankerData rows, int column, float sign)
     {

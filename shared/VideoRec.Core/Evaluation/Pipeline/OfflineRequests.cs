@@ -50,9 +50,9 @@ public sealed class OfflineRequests
     /// <param name="history">The pairs that make each user's history (recent watches, exclusions); <c>null</c> uses
     /// <paramref name="readable"/>. Larger than <paramref name="readable"/> when the models were trained on a part of
     /// what the user has done.</param>
-    /// <param name="coWatch">The co-watch lists of the readable state when the layout reads them; <c>null</c> builds
-    /// <see cref="CoWatchNeighbours.Build"/> (shrunk cosine) from the readable relevant pairs.</param>
-    /// <exception cref="ArgumentException">A model's vectors do not match the table's sizes, or the options are invalid.</exception>
+    /// <param name="coWatch">The co-watch lists of the readable state (required when the layout reads them, see
+    /// <see cref="ScoringFeatureSettings.CoWatch"/>; built from the same readable pairs, such as by <see cref="CoWatchNeighbours.Build"/>).</param>
+    /// <exception cref="ArgumentException">A model's vectors do not match the table's sizes, the options are invalid, or the layout reads co-watch lists and none are given.</exception>
     public OfflineRequests(Dataset dataset, PairTable table, IReadOnlyList<PairRecord> readable, RelevancePolicy policy, IReadOnlyList<double?> durationSeconds,
         PipelineModels models, ScoringFeatures features, CandidateGenerationOptions generation, IReadOnlyList<PairRecord>? history = null, CoWatchNeighbours? coWatch = null)
     {
@@ -125,7 +125,7 @@ public sealed class OfflineRequests
         var textDimensions = models.Titles.Values.FirstOrDefault()?.Length ?? 0;
         if (features.Settings.CoWatch)
         {
-            CoWatch = coWatch ?? CoWatchNeighbours.Build(videos.Ids, RelevantByUser(readable, policy, durationSeconds, table.Users.Count));
+            CoWatch = coWatch ?? throw new ArgumentException("The scoring layout reads co-watch features: pass the readable state's co-watch lists.", nameof(coWatch));
         }
 
         Videos = new VideoFeatureTable(features, [.. Enumerable.Range(0, videos.Count).Select(v => new VideoScoringInput(videos[v], dataset.Videos.GetValueOrDefault(videos[v]), activity[v],
