@@ -11,7 +11,7 @@ public sealed class HelpTests
 
     [Theory]
     [InlineData("import", DataOptions + " --json")]
-    [InlineData("evaluate", DataOptions + " --split --k --seeds --models --no-cold-start --pipeline --ranker-inner-ratio --ranker-listwise --ranker-folds --ranker-negatives --ranker-inner-models --ranker-embeddings --ranker-cowatch --ranker-recent --ranker-kfold --ranker-residual --ranker-select --ranker-pointwise --ranker-hidden --ranker-learning-rate --ranker-validation-every --ranker-residual-weight --ranker-patience --ranker-rows-cache --two-tower-epochs " + WalsOptionsWithoutSeed + " --json")]
+    [InlineData("evaluate", DataOptions + " --split --k --seeds --models --no-cold-start --pipeline --ranker-inner-ratio --ranker-listwise --ranker-folds --ranker-negatives --ranker-inner-models --ranker-embeddings --ranker-cowatch --ranker-recent --ranker-cowatch-history --ranker-kfold --ranker-residual --ranker-select --ranker-pointwise --ranker-hidden --ranker-learning-rate --ranker-validation-every --ranker-residual-weight --ranker-patience --ranker-rows-cache --two-tower-epochs " + WalsOptionsWithoutSeed + " --json")]
     [InlineData("tune", DataOptions + " --factors --regularization --alpha --unobserved-weight --iterations --split --k --seeds --top --json")]
     [InlineData("train", DataOptions + " --output " + WalsOptions + " --no-eval --early-stopping --two-tower --two-tower-epochs --ranker --json")]
     [InlineData("demo", DataOptions + " --output " + WalsOptions + " --db --no-embeddings --json")]

@@ -39,7 +39,7 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Equal(3, (int)run["seed"]!);
         Assert.Contains((string)run["chosen"]!, new[] { "mlp", "dcn" });
         Assert.Equal(["mlp", "dcn"], run["architectures"]!.AsObject().Select(a => a.Key));
-        Assert.Equal(83, (int)run["features"]!);
+        Assert.Equal(85, (int)run["features"]!);
         Assert.True((int)run["training_rows"]! > 0);
         var calibration = pipeline["calibration"]!.AsArray();
         Assert.Equal(10, calibration.Count);
@@ -79,7 +79,7 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Equal("score", (string?)json["benchmark"]);
         Assert.Equal(300, (int)json["candidates"]!);
         Assert.Equal(50, (int)json["requests"]!);
-        Assert.Equal(83, (int)json["features"]!);
+        Assert.Equal(85, (int)json["features"]!);
         Assert.Equal("dcn", (string?)json["architecture"]);
         foreach (var key in new[] { "p50_ms", "p99_ms", "mean_ms", "assembly_p50_ms", "assembly_p99_ms", "onnx_p50_ms", "onnx_p99_ms" })
         {

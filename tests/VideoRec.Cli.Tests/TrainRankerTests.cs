@@ -24,14 +24,14 @@ public sealed class TrainRankerTests : IDisposable
         var ranker = json["ranker"]!.AsObject();
         var folder = (string)ranker["folder"]!;
         Assert.Equal(Path.Combine((string)json["bundle"]!, RankerBundle.FolderName), folder);
-        Assert.Equal(83, (int)ranker["features"]!);
+        Assert.Equal(85, (int)ranker["features"]!);
         Assert.True((int)ranker["training_rows"]! > 0 && (int)ranker["validation_rows"]! > 0);
         Assert.True((int)ranker["cowatch_entries"]! > 0);
         Assert.InRange((double)ranker["validation_ndcg"]!, 0, 1);
         using (var onnx = RankerBundle.Load(folder))
         {
             Assert.Equal((string)ranker["feature_layout"]!, onnx.Features.Fingerprint);
-            Assert.True(onnx.Features.Settings.CoWatch);
+            Assert.Equal((true, 500, true), (onnx.Features.Settings.CoWatch, onnx.Features.Settings.CoWatchHistory, onnx.Features.Settings.CoWatchNormalized));
         }
 
         Assert.Equal(40, RankerBundle.LoadCoWatch(folder)!.Count);

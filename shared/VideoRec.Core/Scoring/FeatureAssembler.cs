@@ -17,9 +17,11 @@ namespace VideoRec.Core.Scoring;
 /// a tag with the video); <c>tag_affinity</c> = mean over the video's tags of the share of recent watches carrying
 /// it; <c>popularity_gap</c> = the video's ln(1 + positives) minus the mean of the recent watches' (0 without recent
 /// watches); <c>upload_age_gap</c> = the same for ln(1 + days since upload) (0 when either side is unknown);
-/// <c>cowatch_sum</c> = Σ over the recent watches r of s(r, video) when the video is among r's co-watch neighbours
-/// (<see cref="CoWatchNeighbours"/>), <c>cowatch_mean</c> = that sum / the number of recent watches, <c>cowatch_max</c>
-/// = the largest such s (all 0 and <c>cowatch_missing</c> = 1 without lists or recent watches);
+/// <c>cowatch_sum</c> = Σ over the newest <see cref="ScoringFeatureSettings.CoWatchWatches"/> watches r of s(r, video)
+/// when the video is among r's co-watch neighbours (<see cref="CoWatchNeighbours"/>), <c>cowatch_mean</c> = that sum /
+/// the number of those watches, <c>cowatch_max</c> = the largest such s (all 0 and <c>cowatch_missing</c> = 1 without
+/// lists or watches), <c>cowatch_sum_z</c> and <c>cowatch_sum_percentile</c> = the sum's per-request z-score and
+/// percentile (<see cref="ScoringFeatureSettings.CoWatchNormalized"/>; 0 when missing);
 /// <c>reciprocal_rank_s</c> = 1 / (1 + rank in source s's list); <c>fused_score</c> = the merger's fused score × 60
 /// (one first place = 1); <c>merged_log_position</c> = ln(1 + position).</para>
 /// <para>Missing inputs (no vector, unknown video, no profile) take the defaults described on
@@ -39,7 +41,7 @@ public sealed class FeatureAssembler
     private readonly int _tt, _ttZ, _ttPct, _ttMissing, _wals, _walsZ, _walsPct, _walsMissing, _search, _searchMissing;
     private readonly int _langMatch, _langUnknown, _region, _overlap, _affinity, _popularityGap, _ageGap, _fused, _position;
     private readonly bool _coWatch;
-    private readonly int _coSumColumn, _coMeanColumn, _coMaxColumn, _coMissingColumn;
+    private readonly int _coSumColumn, _coMeanColumn, _coMaxColumn, _coMissingColumn, _coZColumn = -1, _coPercentileColumn = -1;
     private readonly float[] _coSum = [];
     private readonly float[] _coMax = [];
     private int[] _coTouched = [];
@@ -59,7 +61,7 @@ public sealed class FeatureAssembler
         _features = _layout.Count;
         _user = new float[_layout.Blocks.Where(b => b.Group == FeatureGroup.User).Sum(b => b.Width)];
         _tagCounts = new int[Math.Max(1, videos.Tags)];
-        _recent = new int[_layout.Settings.RecentWatches];
+        _recent = new int[Math.Max(_layout.Settings.RecentWatches, _layout.Settings.CoWatch ? _layout.Settings.CoWatchWatches : 0)];
         _sources = [.. _layout.Settings.Sources];
         (_tt, _ttZ, _ttPct, _ttMissing) = (At("twotower_score"), At("twotower_score_z"), At("twotower_score_percentile"), At("twotower_score_missing"));
         (_wals, _walsZ, _walsPct, _walsMissing) = (At("wals_score"), At("wals_score_z"), At("wals_score_percentile"), At("wals_score_missing"));
@@ -73,6 +75,11 @@ public sealed class FeatureAssembler
             (_coSumColumn, _coMeanColumn, _coMaxColumn, _coMissingColumn) = (At("cowatch_sum"), At("cowatch_mean"), At("cowatch_max"), At("cowatch_missing"));
             _coSum = new float[videos.Count];
             _coMax = new float[videos.Count];
+            _coTouched = new int[videos.Count]; // each video is listed once, when first touched
+            if (_layout.Settings.CoWatchNormalized)
+            {
+                (_coZColumn, _coPercentileColumn) = (At("cowatch_sum_z"), At("cowatch_sum_percentile"));
+            }
         }
 
         _proposed = [.. _sources.Select(s => At("proposed_by_" + s))];
@@ -106,11 +113,13 @@ public sealed class FeatureAssembler
         Grow(n);
         ClearCoWatch(); // normally clean already; not after a request that threw midway
         WriteUser(user);
-        var recent = ReadRecent(user);
-        var coWatch = _coWatch && _videos.HasCoWatch && recent > 0;
+        var read = ReadRecent(user);
+        var recent = Math.Min(read, _layout.Settings.RecentWatches);
+        var history = _coWatch ? Math.Min(read, _layout.Settings.CoWatchWatches) : 0;
+        var coWatch = _coWatch && _videos.HasCoWatch && history > 0;
         if (coWatch)
         {
-            AccumulateCoWatch(recent);
+            AccumulateCoWatch(history);
         }
 
         var userTt = user.TwoTower.Span;
@@ -149,7 +158,7 @@ public sealed class FeatureAssembler
             {
                 var sum = coWatch && v >= 0 ? _coSum[v] : 0f;
                 row[_coSumColumn] = Bounded(sum);
-                row[_coMeanColumn] = coWatch ? Bounded(sum / recent) : 0f;
+                row[_coMeanColumn] = coWatch ? Bounded(sum / history) : 0f;
                 row[_coMaxColumn] = coWatch && v >= 0 ? Bounded(_coMax[v]) : 0f;
                 row[_coMissingColumn] = coWatch ? 0 : 1;
             }
@@ -181,6 +190,11 @@ public sealed class FeatureAssembler
 
         Standardise(rows, n, _tt, _ttMissing, _ttZ, _ttPct);
         Standardise(rows, n, _wals, _walsMissing, _walsZ, _walsPct);
+        if (_coZColumn >= 0)
+        {
+            Standardise(rows, n, _coSumColumn, _coMissingColumn, _coZColumn, _coPercentileColumn);
+        }
+
         ClearCoWatch();
     }
 
@@ -199,16 +213,10 @@ public sealed class FeatureAssembler
     /// <summary>A co-watch sum clamped to ±<see cref="FeatureValues.Limit"/> (large finite weights can add up to an infinity); 0 for NaN.</summary>
     private static float Bounded(float x) => float.IsNaN(x) ? 0f : Math.Clamp(x, -FeatureValues.Limit, FeatureValues.Limit);
 
-    /// <summary>Adds each recent watch's co-watch similarities onto its neighbours (sum and max), remembering which it touched.</summary>
-    private void AccumulateCoWatch(int recent)
+    /// <summary>Adds each of the first <paramref name="history"/> watches' co-watch similarities onto its neighbours (sum and max), remembering which it touched.</summary>
+    private void AccumulateCoWatch(int history)
     {
-        var capacity = recent * _videos.MaxCoWatch;
-        if (_coTouched.Length < capacity)
-        {
-            _coTouched = new int[Math.Max(capacity, _layout.Settings.RecentWatches * _videos.MaxCoWatch)];
-        }
-
-        for (var r = 0; r < recent; r++)
+        for (var r = 0; r < history; r++)
         {
             var neighbours = _videos.CoWatch(_recent[r]);
             var weights = _videos.CoWatchWeights(_recent[r]);
@@ -274,11 +282,16 @@ public sealed class FeatureAssembler
         row[At("user_log_history")] = FeatureValues.Log1p(history);
     }
 
-    /// <summary>Looks up the recent watches (first RecentWatches), fills the tag histogram; returns how many are known.</summary>
+    /// <summary>
+    /// Looks up the watches (the first known ones, as many as the larger of the tag and co-watch histories); fills the tag
+    /// histogram and the popularity and age means from the first <see cref="ScoringFeatureSettings.RecentWatches"/> of
+    /// them; returns how many are known.
+    /// </summary>
     private int ReadRecent(ScoringUser user)
     {
         Array.Clear(_tagCounts);
         var count = 0;
+        var tagged = _layout.Settings.RecentWatches;
         var watches = user.RecentWatches ?? [];
         for (var i = 0; i < watches.Count && count < _recent.Length; i++)
         {
@@ -288,16 +301,21 @@ public sealed class FeatureAssembler
                 continue;
             }
 
-            _recent[count++] = v;
-            foreach (var t in _videos.TagIds(v))
+            if (count < tagged)
             {
-                _tagCounts[t]++;
+                foreach (var t in _videos.TagIds(v))
+                {
+                    _tagCounts[t]++;
+                }
             }
+
+            _recent[count++] = v;
         }
 
+        tagged = Math.Min(count, tagged);
         double positives = 0, ages = 0;
         var aged = 0;
-        for (var r = 0; r < count; r++)
+        for (var r = 0; r < tagged; r++)
         {
             positives += _videos.LogPositives(_recent[r]);
             var age = _videos.LogUploadAgeDays(_recent[r]);
@@ -308,7 +326,7 @@ public sealed class FeatureAssembler
             }
         }
 
-        _recentLogPositives = count == 0 ? 0 : (float)(positives / count);
+        _recentLogPositives = tagged == 0 ? 0 : (float)(positives / tagged);
         _recentLogAge = aged == 0 ? float.NaN : (float)(ages / aged);
         return count;
     }

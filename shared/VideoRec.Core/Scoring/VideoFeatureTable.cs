@@ -150,9 +150,6 @@ public sealed class VideoFeatureTable
     /// <summary>Whether co-watch neighbour lists were given.</summary>
     public bool HasCoWatch { get; }
 
-    /// <summary>The longest co-watch list.</summary>
-    public int MaxCoWatch { get; private set; }
-
     /// <summary>Video <paramref name="video"/>'s co-watch neighbours (indices into this table), best first; empty for -1.</summary>
     public ReadOnlySpan<int> CoWatch(int video) => video < 0 ? default : _coNeighbours.AsSpan(_coOffsets[video], _coOffsets[video + 1] - _coOffsets[video]);
 
@@ -202,7 +199,6 @@ public sealed class VideoFeatureTable
             }
 
             offsets[v + 1] = neighbours.Count;
-            MaxCoWatch = Math.Max(MaxCoWatch, offsets[v + 1] - offsets[v]);
         }
 
         return (offsets, [.. neighbours], [.. weights]);

@@ -38,8 +38,12 @@ public sealed class RecommendationHandler
         public const string Similar = "similar";
     }
 
-    /// <summary>Recent watches handed to the pipeline: the similar source reads the first <see cref="CandidateGenerationOptions.SimilarSeeds"/>, the ranker up to its layout's 50 (the feature store's recent lists hold 50).</summary>
-    private const int RecentHistory = 50;
+    /// <summary>
+    /// The watch history handed to the pipeline, newest first: the similar source reads the first
+    /// <see cref="CandidateGenerationOptions.SimilarSeeds"/>, the ranker's tag features the first 50 and its co-watch sum
+    /// up to 500 (<see cref="Scoring.ScoringFeatureSettings.CoWatchHistory"/> as <c>train --ranker</c> writes it).
+    /// </summary>
+    private const int RecentHistory = 500;
 
     /// <summary>The arm logged for requests served outside any experiment.</summary>
     public const string ControlArm = "control";
@@ -331,23 +335,40 @@ public sealed class RecommendationHandler
         }
     }
 
-    /// <summary>The user's recent history (seeds of the similar source, the ranker's history features): the newest watches and likes, else (bundle-only) the strongest training videos.</summary>
+    /// <summary>
+    /// The user's watch history (seeds of the similar source, the ranker's history features), at most
+    /// <see cref="RecentHistory"/> distinct videos: the feature store's newest watches and likes, then the user's
+    /// training videos in the bundle (strongest first) that those lack, as offline a user's history is every readable pair.
+    /// </summary>
     private static IReadOnlyList<string> RecentWatches(ModelBundle bundle, UserContext user, int known)
     {
         // Both lists are newest first; merged by time (ties as the lists order them: the lower event id first), as offline
         // orders a user's pairs by their last interaction. Concatenated, a like newer than the 50th watch was never read.
         var recent = user.Aggregates?.Watched.Concat(user.Aggregates.Liked).Where(i => i.VideoId is not null)
             .OrderByDescending(i => i.At).ThenBy(i => i.EventId, StringComparer.Ordinal)
-            .Select(i => i.VideoId!).Distinct(StringComparer.Ordinal).Take(RecentHistory).ToArray() ?? [];
-        if (recent.Length > 0 || known < 0)
+            .Select(i => i.VideoId!).Distinct(StringComparer.Ordinal).Take(RecentHistory).ToList() ?? [];
+        if (known < 0 || recent.Count == RecentHistory)
         {
             return recent;
         }
 
         var start = bundle.Seen.RowStart[known];
         var columns = bundle.Seen.RowColumns(known);
-        return [.. Enumerable.Range(0, columns.Length).OrderByDescending(i => bundle.Seen.Strength[start + i]).ThenBy(i => i).Take(RecentHistory)
-            .Select(i => bundle.Videos[bundle.Seen.ColumnIndices[start + i]])];
+        var listed = recent.ToHashSet(StringComparer.Ordinal);
+        foreach (var i in Enumerable.Range(0, columns.Length).OrderByDescending(i => bundle.Seen.Strength[start + i]).ThenBy(i => i))
+        {
+            var id = bundle.Videos[bundle.Seen.ColumnIndices[start + i]];
+            if (listed.Add(id))
+            {
+                recent.Add(id);
+                if (recent.Count == RecentHistory)
+                {
+                    break;
+                }
+            }
+        }
+
+        return recent;
     }
 
     /// <summary>

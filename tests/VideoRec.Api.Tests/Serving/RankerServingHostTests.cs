@@ -432,6 +432,34 @@ public sealed class RankerServingHostTests : IDisposable
     }
 
     [Fact]
+    public async Task The_handler_follows_the_store_history_with_the_bundle_training_videos_it_lacks()
+    {
+        SaveBundle();
+        var requests = new List<CandidateRequest>();
+        var store = new SqliteFeatureStore(new SqliteDatabase(Path.Combine(_root, "store.db")));
+        var t = ServingBundle.Now;
+        var rules = new IngestionRules(new IngestionOptions(), null);
+        await store.ApplyAsync(
+            [
+                new IngestEvent("e1", "u1", "v05", InteractionType.Watch, t.AddMinutes(-5)) { Seconds = 30 },
+                new IngestEvent("e2", "u1", "v02", InteractionType.Watch, t.AddMinutes(-1)) { Seconds = 30 },
+            ], rules, CancellationToken.None);
+        var options = Options();
+        var host = new ServingModelHost(new FixedModelBundleProvider(ModelBundle.Load(Models)),
+            new ServingModelBuilder(options, new ExactServingIndexProvider(), scorer: _ => new RecordingScorer(requests)));
+        _owned.Add(host);
+        var handler = new RecommendationHandler(host, new ServingOptions(), options, store, time: new FixedTimeProvider(ServingBundle.Now));
+
+        await Page(handler, "u1");
+        // v12, u1's training video, now also liked in the store: listed once, where the store has it.
+        await store.ApplyAsync([new IngestEvent("e3", "u1", "v12", InteractionType.Like, t.AddMinutes(-3))], rules, CancellationToken.None);
+        await Page(handler, "u1");
+
+        Assert.Equal(["v02", "v05", "v12"], requests[0].RecentWatches); // the store's newest first, then the bundle's
+        Assert.Equal(["v02", "v12", "v05"], requests[1].RecentWatches);
+    }
+
+    [Fact]
     public async Task The_wals_arm_of_an_experiment_keeps_the_wals_scorer_while_the_pipeline_arm_uses_the_ranker()
     {
         var name = PlantedRanker.Name(PlantedRanker.Write(SaveBundle(), PlantedRanker.AgainstWals()));

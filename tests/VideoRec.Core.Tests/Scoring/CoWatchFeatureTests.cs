@@ -184,6 +184,60 @@ public sealed class CoWatchFeatureTests
         Assert.True(ScoringFeatures.FromJson(new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true }).ToJson()).Settings.CoWatch);
     }
 
+    [Fact]
+    public void The_cowatch_sum_reads_its_own_history_length_and_is_standardised_within_the_request()
+    {
+        // Tags and the popularity gap read the newest watch only; the co-watch sum the three newest.
+        var layout = new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true, RecentWatches = 1, CoWatchHistory = 3, CoWatchNormalized = true });
+        // a → d 0.5; b → d 0.25, b → e 1; c → e 0.5, c → f −0.5.
+        string[] ids = ["a", "b", "c", "d", "e", "f", "g"];
+        var lists = CoWatchNeighbours.FromLists(ids, [([3], [0.5f]), ([3, 4], [0.25f, 1f]), ([4, 5], [0.5f, -0.5f]), ([], []), ([], []), ([], []), ([], [])]);
+        var tags = new Dictionary<string, string[]> { ["a"] = ["x"], ["b"] = ["y"], ["d"] = ["y"], ["e"] = ["x"] };
+        var table = new VideoFeatureTable(layout, [.. ids.Select(id => new VideoScoringInput(id, new Video(id, id) { Tags = tags.GetValueOrDefault(id) ?? [] }, default))], Now, 0, 0, coWatch: lists);
+        var user = new ScoringUser { UserId = "u", RecentWatches = ["a", "b", "c", "g"], HistoryLength = 4 };
+        MergedCandidate[] candidates = [new("d", 0, [], 0), new("e", 1, [], 0), new("f", 2, [], 0), new("g", 3, [], 0)];
+        var rows = new float[candidates.Length * layout.Count];
+
+        new FeatureAssembler(table).Assemble(user, candidates, rows);
+
+        float At(int row, string block) => rows[row * layout.Count + layout.Offset(block)];
+        // Sums over a, b, c (g, the fourth, is past the history): d 0.75, e 1.5, f −0.5, g 0; mean 0.4375.
+        Assert.Equal([0.75f, 1.5f, -0.5f, 0f], [.. Enumerable.Range(0, 4).Select(r => At(r, "cowatch_sum"))]);
+        Assert.Equal(0.25f, At(0, "cowatch_mean"), 6); // 0.75 / 3
+        // Population std of (0.3125, 1.0625, −0.9375, −0.4375): √(2.296875 / 4) = 0.757776.
+        var std = Math.Sqrt(2.296875 / 4);
+        Assert.Equal((float)(0.3125 / std), At(0, "cowatch_sum_z"), 5);
+        Assert.Equal((float)(1.0625 / std), At(1, "cowatch_sum_z"), 5);
+        Assert.Equal((float)(-0.9375 / std), At(2, "cowatch_sum_z"), 5);
+        Assert.Equal([1 - 1f / 3, 1f, 0f, 1 - 2f / 3], [.. Enumerable.Range(0, 4).Select(r => At(r, "cowatch_sum_percentile"))]); // 1 − rank / 3
+        // Only a (tag x) is read by the tag features: e shares it, d (tag y, like b) does not.
+        Assert.Equal(0f, At(0, "recent_tag_overlap"));
+        Assert.Equal(MathF.Log(2), At(1, "recent_tag_overlap"), 6);
+
+        // Without watches the sum is missing and its z-score and percentile stay 0.
+        new FeatureAssembler(table).Assemble(new ScoringUser { UserId = "v" }, candidates, rows);
+        Assert.All(Enumerable.Range(0, 4), r => Assert.Equal((1f, 0f, 0f), (At(r, "cowatch_missing"), At(r, "cowatch_sum_z"), At(r, "cowatch_sum_percentile"))));
+    }
+
+    [Fact]
+    public void The_cowatch_history_and_normalisation_settings_round_trip_and_are_refused_out_of_range_by_name()
+    {
+        var settings = new ScoringFeatureSettings { CoWatch = true, CoWatchHistory = 500, CoWatchNormalized = true };
+        var layout = new ScoringFeatures(settings);
+
+        Assert.Equal(new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true }).Count + 2, layout.Count);
+        Assert.Equal(layout.Offset("cowatch_missing") + 1, layout.Offset("cowatch_sum_z"));
+        Assert.Contains("\"co_watch_history\":500", layout.ToJson());
+        var copy = ScoringFeatures.FromJson(layout.ToJson());
+        Assert.Equal((500, true, layout.Fingerprint), (copy.Settings.CoWatchHistory, copy.Settings.CoWatchNormalized, copy.Fingerprint));
+        Assert.Equal(50, new ScoringFeatureSettings { CoWatch = true }.CoWatchWatches); // 0: the recent watches
+
+        Assert.StartsWith("co_watch_history must be", Assert.Throws<ArgumentException>(() => new ScoringFeatures(settings with { CoWatchHistory = -1 })).Message);
+        Assert.StartsWith("co_watch_history must be", Assert.Throws<ArgumentException>(() => new ScoringFeatures(settings with { CoWatchHistory = ScoringFeatureSettings.MaxRecentWatches + 1 })).Message);
+        Assert.Equal("co_watch_history and co_watch_normalized need co_watch.", Assert.Throws<ArgumentException>(() => new ScoringFeatures(settings with { CoWatch = false })).Message);
+        Assert.Contains("co_watch_history", Assert.Throws<InvalidDataException>(() => ScoringFeatures.FromJson(layout.ToJson().Replace("\"co_watch_history\":500", "\"co_watch_history\":100000"))).Message);
+    }
+
     /// <summary>A candidate list whose item <c>failAt</c> throws, as a broken caller's list would.</summary>
     private sealed class Failing(IReadOnlyList<MergedCandidate> items, int failAt) : IReadOnlyList<MergedCandidate>
     {

@@ -63,7 +63,8 @@ public static class EvaluateCommand
         var validationEvery = CommonOptions.Range(new Option<int>("--ranker-validation-every") { Description = "With --pipeline: optimizer steps between the ranker's validation checks within an epoch (0: once per epoch).", DefaultValueFactory = _ => VideoRec.Training.Scoring.RankerOptions.Pipeline.ValidationEvery }, 0, 1_000_000);
         var patience = CommonOptions.Range(new Option<int>("--ranker-patience") { Description = "With --pipeline: validation checks without improvement before the ranker's training stops.", DefaultValueFactory = _ => VideoRec.Training.Scoring.RankerOptions.Pipeline.Patience }, 1, 1000);
         var coWatch = CommonOptions.OneOf(new Option<string>("--ranker-cowatch") { Description = "With --pipeline: the item-to-item weights of the ranker's co-watch features (each candidate against the recent watches): ease (EASE regression), cosine (shrunk cosine of co-watch counts) or none.", DefaultValueFactory = _ => "ease" }, "ease", "cosine", "none");
-        var recentWatches = CommonOptions.Range(new Option<int>("--ranker-recent") { Description = "With --pipeline: how many of each user's newest watches the ranker's history features read.", DefaultValueFactory = _ => 50 }, 1, VideoRec.Core.Scoring.ScoringFeatureSettings.MaxRecentWatches);
+        var recentWatches = CommonOptions.Range(new Option<int>("--ranker-recent") { Description = "With --pipeline: how many of each user's newest watches the ranker's tag and popularity-gap features read.", DefaultValueFactory = _ => 50 }, 1, VideoRec.Core.Scoring.ScoringFeatureSettings.MaxRecentWatches);
+        var coWatchHistory = CommonOptions.Range(new Option<int>("--ranker-cowatch-history") { Description = "With --pipeline: how many of each user's newest watches the co-watch features sum over.", DefaultValueFactory = _ => 500 }, 1, VideoRec.Core.Scoring.ScoringFeatureSettings.MaxRecentWatches);
         var rowsCache = new Option<string?>("--ranker-rows-cache") { Description = "With --pipeline: a folder where each seed's ranker rows are kept and read back on later runs instead of training the inner models again (to compare ranker settings on the same rows)." };
         var residualWeight = CommonOptions.Range(new Option<double>("--ranker-residual-weight") { Description = "With --pipeline and --ranker-residual: the residual feature's starting logit weight per standardised unit (the sharpness of the start).", DefaultValueFactory = _ => VideoRec.Training.Scoring.RankerOptions.Pipeline.ResidualWeight }, 0.01, 1000);
         var epochs = CommonOptions.Range(new Option<int>("--two-tower-epochs") { Description = "Maximum two-tower training epochs (early stopping on validation Recall@10).", DefaultValueFactory = _ => new TwoTowerOptions().Epochs }, 1, 1000);
@@ -83,6 +84,7 @@ public static class EvaluateCommand
         command.Add(rankerEmbeddings);
         command.Add(coWatch);
         command.Add(recentWatches);
+        command.Add(coWatchHistory);
         kFold.Validators.Add(result =>
         {
             // One fold leaves no other fold to train the inner models on; 1 used to run the inner split silently, as 0 does.
@@ -145,7 +147,7 @@ public static class EvaluateCommand
                     Patience = parse.GetValue(patience),
                     ResidualFeature = parse.GetValue(residual) is "none" ? null : parse.GetValue(residual),
                     EpochSelection = parse.GetValue(select) is "ndcg" ? VideoRec.Training.Scoring.RankerEpochSelection.Ndcg : VideoRec.Training.Scoring.RankerEpochSelection.LogLoss,
-                }, parse.GetValue(innerRatio), parse.GetValue(folds), parse.GetValue(negatives), parse.GetValue(innerModels), parse.GetValue(rankerEmbeddings), parse.GetValue(kFold), parse.GetValue(rowsCache), parse.GetValue(coWatch) switch { "cosine" => VideoRec.Training.Scoring.CoWatchKind.Cosine, "none" => VideoRec.Training.Scoring.CoWatchKind.None, _ => VideoRec.Training.Scoring.CoWatchKind.Ease }, parse.GetValue(recentWatches)) : null;
+                }, parse.GetValue(innerRatio), parse.GetValue(folds), parse.GetValue(negatives), parse.GetValue(innerModels), parse.GetValue(rankerEmbeddings), parse.GetValue(kFold), parse.GetValue(rowsCache), parse.GetValue(coWatch) switch { "cosine" => VideoRec.Training.Scoring.CoWatchKind.Cosine, "none" => VideoRec.Training.Scoring.CoWatchKind.None, _ => VideoRec.Training.Scoring.CoWatchKind.Ease }, parse.GetValue(recentWatches), parse.GetValue(coWatchHistory)) : null;
             var report = Run(pairs, options, factories, cancellationToken);
             AnsiConsole.Write(Rendering.Metrics(report));
             var output = report.ToJson();

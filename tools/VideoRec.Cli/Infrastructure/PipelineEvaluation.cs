@@ -24,7 +24,7 @@ public static class PipelineEvaluation
     /// <summary>Appends the two pipeline factories to <paramref name="factories"/> (which must hold the WALS and two-tower factories).</summary>
     /// <exception cref="CliException">WALS or the two-tower is not among the models.</exception>
     public static ScoredPipeline Add(List<IModelFactory> factories, Dataset dataset, IReadOnlyDictionary<string, float[]> titles, WalsOptions wals,
-        TwoTowerOptions twoTower, RelevancePolicy policy, RankerOptions? ranker = null, double innerRatio = 0.9, int folds = 1, int negatives = 100, bool innerModels = false, bool embeddings = false, int kFold = 0, string? rowsCache = null, CoWatchKind coWatch = CoWatchKind.Ease, int recentWatches = 50)
+        TwoTowerOptions twoTower, RelevancePolicy policy, RankerOptions? ranker = null, double innerRatio = 0.9, int folds = 1, int negatives = 100, bool innerModels = false, bool embeddings = false, int kFold = 0, string? rowsCache = null, CoWatchKind coWatch = CoWatchKind.Ease, int recentWatches = 50, int coWatchHistory = 500)
     {
         var walsFactory = factories.OfType<RememberingFactory>().FirstOrDefault(f => f.Name == "wals");
         var twoTowerFactory = factories.OfType<RememberingFactory>().FirstOrDefault(f => f.Name == "twotower");
@@ -34,7 +34,7 @@ public static class PipelineEvaluation
         }
 
         var pipeline = new ScoredPipeline(dataset, titles, MiniLmEmbeddingGenerator.DefaultModelId, MiniLmEmbeddingGenerator.Dimensions, wals, twoTower,
-            ranker ?? new RankerOptions(), new CandidateGenerationOptions { FreshWindow = FreshWindow }, policy, walsFactory, twoTowerFactory) { InnerRatio = innerRatio, LabelFolds = folds, NegativesPerUser = negatives, EvaluateWithInnerModels = innerModels, IncludeEmbeddings = embeddings, KFold = kFold, RowsCache = rowsCache, CoWatch = coWatch, RecentWatches = recentWatches };
+            ranker ?? new RankerOptions(), new CandidateGenerationOptions { FreshWindow = FreshWindow }, policy, walsFactory, twoTowerFactory) { InnerRatio = innerRatio, LabelFolds = folds, NegativesPerUser = negatives, EvaluateWithInnerModels = innerModels, IncludeEmbeddings = embeddings, KFold = kFold, RowsCache = rowsCache, CoWatch = coWatch, RecentWatches = recentWatches, CoWatchHistory = coWatchHistory };
         factories.Add(new MergedCandidatesFactory(pipeline));
         factories.Add(new ScoredPipelineFactory(pipeline));
         return pipeline;

@@ -19,10 +19,14 @@ public sealed class SyntheticScoringWorld
     public const int TextDimensions = 384;
     public const int CoWatchNeighboursPerVideo = 200;
 
+    /// <summary>Watches per user, what the recommend handler hands the ranker at most (its co-watch sum reads them all).</summary>
+    public const int HistoryWatches = 500;
+
     public SyntheticScoringWorld(int videos, int candidates, bool embeddings, RankerArchitecture architecture, int seed)
     {
         var random = new Random(seed);
-        Layout = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = embeddings ? TwoTowerDimensions : 0, CoWatch = true });
+        // The layout train --ranker writes: co-watch sums over 500 watches, standardised per request.
+        Layout = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = embeddings ? TwoTowerDimensions : 0, CoWatch = true, CoWatchHistory = HistoryWatches, CoWatchNormalized = true });
         Now = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
         string[] languages = ["en", "fr", "de", "ja", "es"];
         VideoIds = [.. Enumerable.Range(0, videos).Select(v => "v" + v)];
@@ -51,8 +55,8 @@ public sealed class SyntheticScoringWorld
             TwoTower = Unit(random, TwoTowerDimensions),
             Wals = Unit(random, WalsFactors),
             SearchEmbedding = Unit(random, TextDimensions),
-            RecentWatches = [.. Enumerable.Range(0, 50).Select(_ => VideoIds[random.Next(videos)])],
-            HistoryLength = 50 + random.Next(500),
+            RecentWatches = [.. Enumerable.Range(0, HistoryWatches).Select(_ => VideoIds[random.Next(videos)])],
+            HistoryLength = HistoryWatches + random.Next(500),
         })];
         Requests = [.. Enumerable.Range(0, 16).Select(_ => Candidates(random, candidates, videos))];
         Ranker = RandomRanker(random, Layout, architecture);

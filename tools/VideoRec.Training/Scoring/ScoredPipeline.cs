@@ -110,8 +110,16 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
     /// </summary>
     public CoWatchKind CoWatch { get; init; } = CoWatchKind.Ease;
 
-    /// <summary>How many of each user's newest watches the history features read (tags, popularity gaps, co-watch). Default 50, what the feature store's recent lists hold.</summary>
+    /// <summary>How many of each user's newest watches the tag and popularity-gap features read. Default 50.</summary>
     public int RecentWatches { get; init; } = 50;
+
+    /// <summary>
+    /// How many of each user's newest watches the co-watch features sum over (<see cref="ScoringFeatureSettings.CoWatchHistory"/>),
+    /// with the sum's per-request z-score and percentile (<see cref="ScoringFeatureSettings.CoWatchNormalized"/>).
+    /// Default 500: on ML-100K the EASE sum over the 100 newest watches was far below WALS, over 500 level with it, and
+    /// the two blended (z-scores, weight 0.5) gained +0.008 to +0.014 nDCG@10 over WALS on each of seeds 42–46.
+    /// </summary>
+    public int CoWatchHistory { get; init; } = 500;
 
     /// <summary>Every run so far, in order.</summary>
     public List<PipelineRun> Runs { get; } = [];
@@ -146,7 +154,8 @@ public sealed class ScoredPipeline(Dataset dataset, IReadOnlyDictionary<string, 
     private (ScoringFeatures Features, RankerData Train, RankerData Validation, OfflineRequests? FirstFold, RankerTrainingResult Result) FitRanker(TrainingSet set, CancellationToken cancellationToken)
     {
         var table = set.Pairs;
-        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = IncludeEmbeddings ? twoTower.Dimensions.Output : 0, CoWatch = CoWatch != CoWatchKind.None, RecentWatches = RecentWatches });
+        var features = new ScoringFeatures(new ScoringFeatureSettings { TwoTowerDimensions = IncludeEmbeddings ? twoTower.Dimensions.Output : 0, CoWatch = CoWatch != CoWatchKind.None, RecentWatches = RecentWatches,
+            CoWatchHistory = CoWatch != CoWatchKind.None ? CoWatchHistory : 0, CoWatchNormalized = CoWatch != CoWatchKind.None });
 
         // The same validation users for every fold: 10% of the users with a training history.
         var users = set.Split.Train.Select(p => p.User).Distinct().Order().ToArray();
