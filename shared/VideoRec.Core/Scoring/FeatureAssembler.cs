@@ -224,6 +224,13 @@ public sealed class FeatureAssembler
             {
                 var j = neighbours[k];
                 var w = weights[k];
+                if (w == 0)
+                {
+                    // Adds nothing, and would leave the accumulators at 0: the video would be listed again on its next
+                    // visit, overflowing _coTouched (one slot per video) and, with the count past its end, every later ClearCoWatch.
+                    continue;
+                }
+
                 if (_coSum[j] == 0 && _coMax[j] == 0)
                 {
                     _coTouched[_coTouchedCount++] = j;

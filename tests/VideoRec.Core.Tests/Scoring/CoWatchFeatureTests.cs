@@ -238,6 +238,36 @@ public sealed class CoWatchFeatureTests
         Assert.Contains("co_watch_history", Assert.Throws<InvalidDataException>(() => ScoringFeatures.FromJson(layout.ToJson().Replace("\"co_watch_history\":500", "\"co_watch_history\":100000"))).Message);
     }
 
+    [Fact]
+    public void Zero_cowatch_weights_neither_overflow_the_touched_list_nor_break_later_requests()
+    {
+        // Zero weights pass FromLists and Load (finite). a → b 0, a → c 0; b → a 0, b → c 0.5: the two watches visit four
+        // neighbour entries of a three-video table, and c is visited first with 0 (it used to be listed twice).
+        var layout = new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true, CoWatchHistory = 2, CoWatchNormalized = true });
+        string[] ids = ["a", "b", "c"];
+        var lists = CoWatchNeighbours.FromLists(ids, [([1, 2], [0f, 0f]), ([0, 2], [0f, 0.5f]), ([], [])]);
+        var table = new VideoFeatureTable(layout, [.. ids.Select(id => new VideoScoringInput(id, new Video(id, id), default))], Now, 0, 0, coWatch: lists);
+        var assembler = new FeatureAssembler(table);
+        MergedCandidate[] candidates = [new("a", 0, [], 0), new("b", 1, [], 0), new("c", 2, [], 0)];
+        var rows = new float[candidates.Length * layout.Count];
+        float At(int row, string block) => rows[row * layout.Count + layout.Offset(block)];
+
+        assembler.Assemble(new ScoringUser { UserId = "u", RecentWatches = ["a", "b"] }, candidates, rows);
+
+        Assert.Equal([0f, 0f, 0.5f], [.. Enumerable.Range(0, 3).Select(r => At(r, "cowatch_sum"))]);
+        Assert.Equal([0f, 0f, 0.25f], [.. Enumerable.Range(0, 3).Select(r => At(r, "cowatch_mean"))]);
+        Assert.Equal([0f, 0f, 0.5f], [.. Enumerable.Range(0, 3).Select(r => At(r, "cowatch_max"))]);
+        Assert.Equal([0f, 0f, 0f], [.. Enumerable.Range(0, 3).Select(r => At(r, "cowatch_missing"))]);
+        // Sums (0, 0, 0.5): mean 1/6, population std √(1/18); z = (−1/√2, −1/√2, √2).
+        Assert.Equal(-1 / MathF.Sqrt(2), At(0, "cowatch_sum_z"), 5);
+        Assert.Equal(MathF.Sqrt(2), At(2, "cowatch_sum_z"), 5);
+
+        // The next request on the same assembler runs and starts from clean accumulators.
+        assembler.Assemble(new ScoringUser { UserId = "v", RecentWatches = ["b"] }, candidates, rows);
+        Assert.Equal([0f, 0f, 0.5f], [.. Enumerable.Range(0, 3).Select(r => At(r, "cowatch_sum"))]);
+        Assert.Equal(0.5f, At(2, "cowatch_mean"));
+    }
+
     /// <summary>A candidate list whose item <c>failAt</c> throws, as a broken caller's list would.</summary>
     private sealed class Failing(IReadOnlyList<MergedCandidate> items, int failAt) : IReadOnlyList<MergedCandidate>
     {
