@@ -12,7 +12,7 @@ namespace VideoRec.Core.Scoring;
 /// <para>Column formulas (raw values; the model standardises them with the saved <see cref="NormalizationStats"/>):
 /// <c>twotower_score</c> = u·v of the two-tower embeddings (cosine: the towers output unit vectors); <c>wals_score</c>
 /// = xᵤ·yᵥ; <c>*_z</c> = (s − mean) / std over the request's candidates that have the score (0 when std = 0);
-/// <c>*_percentile</c> = 1 for the best of them, 0 for the worst, evenly between; <c>search_title_cosine</c> = cosine
+/// <c>*_percentile</c> = 1 for the best of them, 0 for the worst, evenly between (equal scores share their mean rank); <c>search_title_cosine</c> = cosine
 /// of the search-history and title embeddings; <c>recent_tag_overlap</c> = ln(1 + number of the recent watches sharing
 /// a tag with the video); <c>tag_affinity</c> = mean over the video's tags of the share of recent watches carrying
 /// it; <c>popularity_gap</c> = the video's ln(1 + positives) minus the mean of the recent watches' (0 without recent
@@ -432,9 +432,23 @@ public sealed class FeatureAssembler
         }
 
         Array.Sort(_keys, _order, 0, present);
-        for (var p = 0; p < present; p++)
+        for (var start = 0; start < present;)
         {
-            rows[_order[p] * _features + percentileColumn] = present == 1 ? 1f : 1f - (float)p / (present - 1);
+            // Equal scores (common for co-watch sums: every candidate no watch lists sums to 0) share their mean rank;
+            // the unstable sort would otherwise spread them over arbitrary percentiles.
+            var end = start + 1;
+            while (end < present && _keys[end] == _keys[start])
+            {
+                end++;
+            }
+
+            var percentile = present == 1 ? 1f : 1f - (float)((start + end - 1) / 2.0 / (present - 1));
+            for (var p = start; p < end; p++)
+            {
+                rows[_order[p] * _features + percentileColumn] = percentile;
+            }
+
+            start = end;
         }
     }
 

@@ -268,6 +268,31 @@ public sealed class CoWatchFeatureTests
         Assert.Equal(0.5f, At(2, "cowatch_mean"));
     }
 
+    [Fact]
+    public void Candidates_with_equal_cowatch_sums_share_one_percentile_whatever_their_order()
+    {
+        // a → d 1, e 0.5, f 0.5; the 17 other candidates are no neighbour of a (sum 0, as fresh or unlisted videos are).
+        var layout = new ScoringFeatures(new ScoringFeatureSettings { CoWatch = true, CoWatchNormalized = true });
+        string[] ids = ["a", .. Enumerable.Range(0, 20).Select(i => "c" + i)];
+        var lists = CoWatchNeighbours.FromLists(ids, [([1, 2, 3], [1f, 0.5f, 0.5f]), .. Enumerable.Range(0, 20).Select(_ => (Array.Empty<int>(), Array.Empty<float>()))]);
+        var table = new VideoFeatureTable(layout, [.. ids.Select(id => new VideoScoringInput(id, new Video(id, id), default))], Now, 0, 0, coWatch: lists);
+        var user = new ScoringUser { UserId = "u", RecentWatches = ["a"] };
+        var rows = new float[20 * layout.Count];
+        var order = Enumerable.Range(0, 20).ToArray();
+        new Random(5).Shuffle(order);
+
+        foreach (var candidates in new[] { Enumerable.Range(0, 20).ToArray(), order })
+        {
+            new FeatureAssembler(table).Assemble(user, [.. candidates.Select((c, i) => new MergedCandidate("c" + c, i, [], 0))], rows);
+            var percentile = candidates.Select((c, i) => (c, p: rows[i * layout.Count + layout.Offset("cowatch_sum_percentile")])).ToDictionary(x => x.c, x => x.p);
+
+            // Ranks 0 (c0); 1–2 (c1, c2: mid-rank 1.5); 3–19 (the zeros: mid-rank 11); percentile 1 − rank / 19.
+            Assert.Equal(1f, percentile[0]);
+            Assert.Equal([1 - 1.5f / 19, 1 - 1.5f / 19], [percentile[1], percentile[2]]);
+            Assert.All(Enumerable.Range(3, 17), c => Assert.Equal(1 - 11f / 19, percentile[c], 6));
+        }
+    }
+
     /// <summary>A candidate list whose item <c>failAt</c> throws, as a broken caller's list would.</summary>
     private sealed class Failing(IReadOnlyList<MergedCandidate> items, int failAt) : IReadOnlyList<MergedCandidate>
     {
