@@ -306,7 +306,6 @@ public static class RankerTrainer
         var bestEpoch = 0.0;
         var patience = 0;
         var byNdcg = options.EpochSelection == RankerEpochSelection.Ndcg;
-        var stepsPerEpoch = 0;
 
         // One validation check: keeps the model when it is the best so far; false once patience has run out.
         bool Check(double epoch)
@@ -339,6 +338,7 @@ public static class RankerTrainer
             // Batches of whole groups (requests), shuffled, about BatchSize rows each, so the listwise term sees whole lists.
             random.Shuffle(groups);
             module.train();
+            var stepsPerEpoch = Math.Max(1, Batches(train, groups, options.BatchSize));
             var g = 0;
             var step = 0;
             while (g < groups.Length && going)
@@ -358,11 +358,10 @@ public static class RankerTrainer
                 step++;
                 if (options.ValidationEvery > 0 && step % options.ValidationEvery == 0 && g < groups.Length)
                 {
-                    going = Check(epoch - 1 + (stepsPerEpoch > 0 ? (double)step / stepsPerEpoch : 0.5));
+                    going = Check(epoch - 1 + (double)step / stepsPerEpoch);
                 }
             }
 
-            stepsPerEpoch = step;
             if (going)
             {
                 going = Check(epoch);
@@ -370,5 +369,23 @@ public static class RankerTrainer
         }
 
         return (best!, bestEpoch, bestProbabilities!);
+    }
+
+    /// <summary>The optimizer steps of one epoch over <paramref name="order"/>: batches of whole groups, each closed once it holds <paramref name="batchSize"/> rows.</summary>
+    private static int Batches(RankerData train, int[] order, int batchSize)
+    {
+        var batches = 0;
+        var rows = 0;
+        foreach (var group in order)
+        {
+            rows += train.GroupStarts[group + 1] - train.GroupStarts[group];
+            if (rows >= batchSize)
+            {
+                batches++;
+                rows = 0;
+            }
+        }
+
+        return rows > 0 ? batches + 1 : batches;
     }
 }
