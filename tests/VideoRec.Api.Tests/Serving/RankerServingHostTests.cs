@@ -420,11 +420,7 @@ public sealed class RankerServingHostTests : IDisposable
             new("e4", "fan", "v01", InteractionType.Like, t.AddMinutes(-55)),  // v01 again: kept once, where it is newest
         ];
         await store.ApplyAsync(events, new IngestionRules(new IngestionOptions(), null), CancellationToken.None);
-        var options = Options();
-        var host = new ServingModelHost(new FixedModelBundleProvider(ModelBundle.Load(Models)),
-            new ServingModelBuilder(options, new ExactServingIndexProvider(), scorer: _ => new RecordingScorer(requests)));
-        _owned.Add(host);
-        var handler = new RecommendationHandler(host, new ServingOptions(), options, store, time: new FixedTimeProvider(ServingBundle.Now));
+        var handler = RecordingHandler(store, requests);
 
         await Page(handler, "fan");
 
@@ -444,11 +440,7 @@ public sealed class RankerServingHostTests : IDisposable
                 new IngestEvent("e1", "u1", "v05", InteractionType.Watch, t.AddMinutes(-5)) { Seconds = 30 },
                 new IngestEvent("e2", "u1", "v02", InteractionType.Watch, t.AddMinutes(-1)) { Seconds = 30 },
             ], rules, CancellationToken.None);
-        var options = Options();
-        var host = new ServingModelHost(new FixedModelBundleProvider(ModelBundle.Load(Models)),
-            new ServingModelBuilder(options, new ExactServingIndexProvider(), scorer: _ => new RecordingScorer(requests)));
-        _owned.Add(host);
-        var handler = new RecommendationHandler(host, new ServingOptions(), options, store, time: new FixedTimeProvider(ServingBundle.Now));
+        var handler = RecordingHandler(store, requests);
 
         await Page(handler, "u1");
         // v12, u1's training video, now also liked in the store: listed once, where the store has it.
@@ -457,6 +449,16 @@ public sealed class RankerServingHostTests : IDisposable
 
         Assert.Equal(["v02", "v05", "v12"], requests[0].RecentWatches); // the store's newest first, then the bundle's
         Assert.Equal(["v02", "v12", "v05"], requests[1].RecentWatches);
+    }
+
+    /// <summary>A handler over the saved bundle and <paramref name="store"/> whose scorer records each candidate request.</summary>
+    private RecommendationHandler RecordingHandler(SqliteFeatureStore store, List<CandidateRequest> requests)
+    {
+        var options = Options();
+        var host = new ServingModelHost(new FixedModelBundleProvider(ModelBundle.Load(Models)),
+            new ServingModelBuilder(options, new ExactServingIndexProvider(), scorer: _ => new RecordingScorer(requests)));
+        _owned.Add(host);
+        return new RecommendationHandler(host, new ServingOptions(), options, store, time: new FixedTimeProvider(ServingBundle.Now));
     }
 
     [Fact]
