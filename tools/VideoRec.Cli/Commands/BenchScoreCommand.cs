@@ -27,7 +27,7 @@ public static class BenchScoreCommand
         var requests = CommonOptions.Range(new Option<int>("--requests") { Description = "Timed requests (after 200 warm-up requests).", DefaultValueFactory = _ => 2000 }, 10, 1_000_000);
         var videos = CommonOptions.Range(new Option<int>("--videos") { Description = "Videos in the cached video-feature table.", DefaultValueFactory = _ => 20_000 }, 1, 5_000_000);
         var architecture = CommonOptions.OneOf(new Option<string>("--architecture") { Description = "Ranker shape: dcn (2 full-rank cross layers, then the MLP) or mlp.", DefaultValueFactory = _ => "dcn" }, "dcn", "mlp");
-        var embeddings = new Option<bool>("--embeddings") { Description = "Include the raw 64-d two-tower embeddings in the rows (211 features instead of 83)." };
+        var embeddings = new Option<bool>("--embeddings") { Description = "Include the raw 64-d two-tower embeddings in the rows (213 features instead of 85)." };
         var json = CommonOptions.Json();
         var command = new Command("score", "Benchmark the scoring stage: one request of N candidates, feature assembly and one ONNX Runtime batch, p50/p99 latency and allocations per request.")
         {

@@ -49,7 +49,7 @@ public static class RankerBundleTraining
         var trained = pipeline.Fit(set, cancellationToken);
         RankerBundle.Write(trained.Training.Weights, folder, trained.CoWatch);
         var chosen = trained.Training.Chosen;
-        AnsiConsole.MarkupLine($"Ranker: {chosen.Architecture.ToString().ToLowerInvariant()} kept at epoch {chosen.BestEpoch:0.##}, validation nDCG@10 {chosen.Ndcg:F4}, AUC {chosen.Auc:F4}; {trained.TrainingRows:N0} training rows, {clock.Elapsed.TotalSeconds:F0} s.");
+        AnsiConsole.MarkupLine($"Ranker: {chosen.Architecture.ToString().ToLowerInvariant()} kept at epoch {chosen.BestEpoch:0.##}, validation nDCG@10 {chosen.Ndcg:F4}, AUC {chosen.Auc:F4}; {trained.Features.Count} features, {trained.TrainingRows:N0} training rows, {trained.CoWatch?.Entries ?? 0:N0} co-watch weights, {clock.Elapsed.TotalSeconds:F0} s.");
         return new JsonObject
         {
             ["folder"] = Path.GetFullPath(folder),

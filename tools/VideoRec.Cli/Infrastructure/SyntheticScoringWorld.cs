@@ -8,7 +8,7 @@ namespace VideoRec.Cli.Infrastructure;
 /// <summary>
 /// A seeded stand-in world for the scoring benchmark: videos with tags, languages, durations, upload times, activity
 /// and random unit vectors (two-tower 64-d, WALS 64-d, titles 384-d), 200 co-watch neighbours per video with signed
-/// weights (as EASE writes them), users with vectors and 50 recent watches, merged
+/// weights (as EASE writes them), users with vectors and 500 watches (the co-watch sum reads them all, the tag features the first 50), merged
 /// candidate lists with one to three sources each, and a ranker of the served shape with random weights. Scoring time
 /// depends on the shapes, not the values.
 /// </summary>
