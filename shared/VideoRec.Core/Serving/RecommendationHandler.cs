@@ -354,20 +354,11 @@ public sealed class RecommendationHandler
 
         var start = bundle.Seen.RowStart[known];
         var columns = bundle.Seen.RowColumns(known);
+        // The strongest training videos the store's list lacks, without sorting a long history whole (ties: the lower column first).
         var listed = recent.ToHashSet(StringComparer.Ordinal);
-        foreach (var i in Enumerable.Range(0, columns.Length).OrderByDescending(i => bundle.Seen.Strength[start + i]).ThenBy(i => i))
-        {
-            var id = bundle.Videos[bundle.Seen.ColumnIndices[start + i]];
-            if (listed.Add(id))
-            {
-                recent.Add(id);
-                if (recent.Count == RecentHistory)
-                {
-                    break;
-                }
-            }
-        }
-
+        var strongest = TopK.Select(bundle.Seen.Strength.AsSpan(start, columns.Length), RecentHistory - recent.Count,
+            i => listed.Contains(bundle.Videos[bundle.Seen.ColumnIndices[start + i]]));
+        recent.AddRange(strongest.Select(c => bundle.Videos[bundle.Seen.ColumnIndices[start + c.Index]]));
         return recent;
     }
 
